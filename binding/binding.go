@@ -30,6 +30,7 @@ type Binding struct {
 	tracer  Tracer
 	budget  int
 	calls   int // NDIS calls made by the callback now running
+	depth   int // callbacks of the design now running
 	step    int
 	halted  bool
 	reports []Finding
@@ -69,7 +70,7 @@ func (b *Binding) Reset(proto Protocol, stack *oid.Stack, d Decider) {
 	b.life.Reset()
 	b.pools.ResetMAA(stack.MAA)
 	b.pools.SetFaults(nil)
-	b.calls, b.step, b.halted = 0, 0, false
+	b.calls, b.depth, b.step, b.halted = 0, 0, 0, false
 	b.reports = b.reports[:0]
 	clear(b.warned)
 	b.opened, b.openPending, b.bindPending, b.pnpPending = false, false, false, 0
@@ -143,8 +144,13 @@ func (b *Binding) trace(actor Actor, format string, args ...any) {
 	b.tracer.Trace(actor, fmt.Sprintf(format, args...))
 }
 
-// hang is what a callback over its call budget panics with; call recovers it.
-type hang struct{}
+// hang is what a callback over its call budget panics with, and halt what
+// an NDIS call made after an error finding panics with: like a bug check,
+// the finding stops the design where it stands. call recovers both.
+type (
+	hang struct{}
+	halt struct{}
+)
 
 // call runs one callback of the design. A panic in it becomes DesignPanic
 // and a callback over its call budget DesignHang; either way the binding
@@ -155,11 +161,13 @@ func (b *Binding) call(name string, f func()) {
 	}
 	outer := b.calls
 	b.calls = 0
+	b.depth++
 	defer func() {
+		b.depth--
 		b.calls = outer
 		r := recover()
 		switch r.(type) {
-		case nil:
+		case nil, halt:
 		case hang:
 			b.fail(rule.DesignHang, nil, "%s made more than %d NDIS calls without returning", name, b.budget)
 		default:
@@ -170,9 +178,14 @@ func (b *Binding) call(name string, f func()) {
 }
 
 // enter is the start of every NDIS call the design makes. It returns false
-// when the binding is halted and the call must do nothing.
+// when the binding is halted and the call must do nothing; inside a callback
+// it does not return at all then, so that a design looping on NDIS after a
+// finding cannot spin.
 func (b *Binding) enter() bool {
 	if b.halted {
+		if b.depth > 0 {
+			panic(halt{})
+		}
 		return false
 	}
 	b.calls++

@@ -42,6 +42,7 @@ func (b *Binding) Bind() {
 		return
 	}
 	b.fire(fsm.Bind)
+	b.opened, b.openPending, b.closeCalled, b.closePending = false, false, false, false
 	params := b.stack.BindParameters()
 	if b.tracer != nil {
 		b.trace(ActorNDIS, "ProtocolBindAdapterEx DataBackFillSize=%d ContextBackFillSize=%d",
@@ -329,4 +330,24 @@ func (b *Binding) checkUnbound(after string) {
 	if b.opened && (!b.closeCalled || b.closePending) {
 		b.fail(rule.LeakAtUnbind, nil, "after %s the adapter is still open: NdisCloseAdapterEx was not called or has not completed", after)
 	}
+}
+
+// PendedOverdue reports PendedNotCompleted: a bind, restart or unbind the
+// design pended was not completed although NDIS owed it nothing for ticks.
+func (b *Binding) PendedOverdue(ticks int) {
+	if b.halted {
+		return
+	}
+	var what string
+	switch {
+	case b.bindPending:
+		what = "the bind (ProtocolBindAdapterEx returned PENDING)"
+	case b.pnpPending == NetEventRestart:
+		what = "the restart (ProtocolNetPnPEvent returned PENDING)"
+	case b.unbindPending:
+		what = "the unbind (ProtocolUnbindAdapterEx returned PENDING)"
+	default:
+		return
+	}
+	b.fail(rule.PendedNotCompleted, nil, "%s is still not completed %d ticks after NDIS had nothing left to deliver", what, ticks)
 }

@@ -288,3 +288,7 @@ func openedText(opened bool) string {
 	}
 	return " before the open has completed"
 }
+
+// MAA is MEMORY_ALLOCATION_ALIGNMENT on the simulated platform: the
+// compile-time constant a real driver sizes its contexts with.
+func (nd *NDIS) MAA() uint32 { return nd.b.pools.MAA() }

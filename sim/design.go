@@ -17,11 +17,12 @@ type Workload struct {
 	Steps             int
 	AllocationFailure float64
 	OIDFailure        float64
+	SendFailure       float64 // sends that complete with a failure status
 	Pend              float64
 }
 
 // DefaultWorkload is the workload of a design file that names none.
-var DefaultWorkload = Workload{Steps: 200, AllocationFailure: 0.01, OIDFailure: 0.02, Pend: 0.5}
+var DefaultWorkload = Workload{Steps: 200, AllocationFailure: 0.01, OIDFailure: 0.02, SendFailure: 0.02, Pend: 0.5}
 
 // Design is everything a check needs: the stack, the edits NDIS applies to it
 // between a pause and a restart, the protocol under test and its workload.

@@ -29,6 +29,7 @@ const (
 
 	PauseWithOutstanding Name = "PauseWithOutstanding"
 	PauseNotCompleted    Name = "PauseNotCompleted"
+	PendedNotCompleted   Name = "PendedNotCompleted"
 	CloseWithOutstanding Name = "CloseWithOutstanding"
 	OidInInvalidState    Name = "OidInInvalidState"
 	UnexpectedCompletion Name = "UnexpectedCompletion"
@@ -94,6 +95,7 @@ var Catalogue = []Rule{
 
 	{PauseWithOutstanding, Error, "Lifecycle", "a pause completes only when every send has completed and every held receive has been returned", []Source{s5}},
 	{PauseNotCompleted, Error, "Lifecycle", "a pause completes within the watchdog bound (simulated ticks); NDIS bug check 0x7C, subcode 0x25", []Source{s26}},
+	{PendedNotCompleted, Error, "Lifecycle", "a bind, restart or unbind the protocol pended is completed within the watchdog bound; NDIS bug check 0x7C, subcode 0x25", []Source{s6, s8, s26}},
 	{CloseWithOutstanding, Error, "Lifecycle", "NdisCloseAdapterEx only when the binding's sends and OID requests have all completed", []Source{s14}},
 	{OidInInvalidState, Error, "Lifecycle", "no OID request while Unbound, or while Opening before the open has completed", []Source{s2, s7, s8}},
 	{UnexpectedCompletion, Error, "Lifecycle", "the protocol completes only what NDIS is waiting for: no second completion, none that was not pended", []Source{s6, s8, s14}},

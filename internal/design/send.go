@@ -1,0 +1,142 @@
+package design
+
+import (
+	"github.com/ndissim/ndissim/binding"
+	"github.com/ndissim/ndissim/pool"
+)
+
+// sizing returns the needs a send uses: the current ones, or those the pool
+// was built for.
+func (p *configurable) sizing() (data, ctxBackfill uint32) {
+	if p.cfg.Sizing == SizingPool {
+		return p.poolNeeds.DataBackfill, 0
+	}
+	return p.needs.DataBackfill, p.needs.ContextBackfill
+}
+
+// clampContext rounds a context size up to MAA, as the USHORT parameters
+// need; a need beyond what a USHORT holds is capped (the design can do no
+// better).
+func clampContext(v uint32, maa uint32) uint16 {
+	r := (v + maa - 1) / maa * maa
+	if r > 0xFFFF-0xF {
+		r = 0xFFFF &^ (maa - 1)
+	}
+	return uint16(r)
+}
+
+func (p *configurable) createPools(nd *binding.NDIS) bool {
+	maa := nd.MAA()
+	c := p.cfg.NBLPool
+	params := pool.NBLPoolParameters{
+		ProtocolID: pool.ProtocolIDDefault, ContextSize: c.ContextSize,
+		AllocateNetBuffer: c.AllocateNetBuffer, DataSize: c.DataSize, PoolTag: p.tag,
+	}
+	if p.cfg.Sizing == SizingPool {
+		params.ContextSize = clampContext(uint32(c.ContextSize)+uint32(clampContext(p.needs.ContextBackfill, maa)), maa)
+		if params.DataSize > 0 {
+			params.DataSize += p.needs.DataBackfill
+		}
+	}
+	p.nblPool = nd.AllocateNetBufferListPool(params)
+	if p.nblPool.IsNull() {
+		return false
+	}
+	if nb := p.cfg.NBPool; nb != nil {
+		size := nb.DataSize
+		if p.cfg.Sizing == SizingPool && size > 0 {
+			size += p.needs.DataBackfill
+		}
+		p.nbPool = nd.AllocateNetBufferPool(pool.NBPoolParameters{DataSize: size, PoolTag: p.tag})
+		if p.nbPool.IsNull() {
+			nd.FreeNetBufferListPool(p.nblPool)
+			p.nblPool = pool.NBLPool{}
+			return false
+		}
+	}
+	p.poolNeeds = p.needs
+	return true
+}
+
+func (p *configurable) freePools(nd *binding.NDIS) {
+	if !p.nbPool.IsNull() {
+		nd.FreeNetBufferPool(p.nbPool)
+		p.nbPool = pool.NBPool{}
+	}
+	if !p.nblPool.IsNull() {
+		nd.FreeNetBufferListPool(p.nblPool)
+		p.nblPool = pool.NBLPool{}
+	}
+}
+
+// buildSend allocates an NBL for bytes of payload with room for the whole
+// stack in front of the protocol's own header, then retreats over the header
+// as a real protocol does when it writes it. NULL when an allocation failed.
+func (p *configurable) buildSend(nd *binding.NDIS, bytes uint32) pool.NBL {
+	data, need := p.sizing()
+	ctxBackfill := clampContext(need, nd.MAA())
+	hdr := p.cfg.Send.Header
+	ctx := p.cfg.NBLPool.ContextSize
+	if p.cfg.Send.API == SendCombined {
+		if p.cfg.NBLPool.DataSize > 0 {
+			return p.fromDataPool(nd, ctx, ctxBackfill, data)
+		}
+		nbl := nd.AllocateNetBufferAndNetBufferList(p.nblPool, ctx, ctxBackfill, 1, data+hdr, bytes)
+		if !nbl.IsNull() && hdr > 0 {
+			nd.RetreatNetBufferDataStart(nd.FirstNB(nbl), hdr, 0)
+		}
+		return nbl
+	}
+	nbl := nd.AllocateNetBufferList(p.nblPool, ctx, ctxBackfill)
+	if nbl.IsNull() {
+		return nbl
+	}
+	for range p.cfg.Send.NetBuffers {
+		var nb pool.NB
+		if p.cfg.NBPool.DataSize > 0 {
+			nb = nd.AllocateNetBufferMdlAndData(p.nbPool)
+			if !nb.IsNull() {
+				nd.AdvanceNetBufferDataStart(nb, min(data, p.cfg.NBPool.DataSize))
+			}
+		} else {
+			nb = nd.AllocateNetBuffer(p.nbPool, 1, data+hdr, bytes)
+			if !nb.IsNull() && hdr > 0 {
+				nd.RetreatNetBufferDataStart(nb, hdr, 0)
+			}
+		}
+		if nb.IsNull() {
+			p.freeSend(nd, nbl)
+			return pool.NBL{}
+		}
+		nd.LinkNetBuffer(nbl, nb)
+	}
+	return nbl
+}
+
+// fromDataPool takes an NBL whose NB came with data and advances its start
+// past the backfill the stack needs.
+func (p *configurable) fromDataPool(nd *binding.NDIS, ctx, ctxBackfill uint16, data uint32) pool.NBL {
+	nbl := nd.AllocateNetBufferList(p.nblPool, ctx, ctxBackfill)
+	if !nbl.IsNull() {
+		nd.AdvanceNetBufferDataStart(nd.FirstNB(nbl), min(data, p.cfg.NBLPool.DataSize))
+	}
+	return nbl
+}
+
+// freeSend frees the NBs it allocated separately, then the NBL: NDIS frees
+// only the NB that came with an NBL.
+func (p *configurable) freeSend(nd *binding.NDIS, nbl pool.NBL) {
+	if p.cfg.Send.API == SendSeparate {
+		first := nd.FirstNB(nbl)
+		nb := first
+		if p.cfg.NBLPool.AllocateNetBuffer {
+			nb = nd.NextNB(first) // the first came with the NBL and goes with it
+		}
+		for !nb.IsNull() {
+			next := nd.NextNB(nb)
+			nd.FreeNetBuffer(nb)
+			nb = next
+		}
+	}
+	nd.FreeNetBufferList(nbl)
+}

@@ -1,0 +1,195 @@
+package sim
+
+import (
+	"github.com/ndissim/ndissim/binding"
+	"github.com/ndissim/ndissim/fsm"
+	"github.com/ndissim/ndissim/internal/rule"
+	"github.com/ndissim/ndissim/oid"
+)
+
+// Watchdog bounds, in ticks during which NDIS owes the design nothing: every
+// send is completed, every OID answered, and the design's work item runs each
+// tick. A correct design finishes what it pended well within them.
+const (
+	PauseBound  = 8
+	PendedBound = 8
+	// teardownBound caps the moves that drive a run to Unbound at its end.
+	teardownBound = 10_000
+)
+
+// Result is one run.
+type Result struct {
+	Seed     uint64
+	Steps    int // environment moves made
+	Findings []rule.Finding
+	// Stream is every choice the run drew; replaying it gives the same run.
+	Stream []uint32
+	// Lines is the readable trace, when the run was traced.
+	Lines []string
+}
+
+// Err is the run's error finding, if any.
+func (r *Result) Err() *rule.Finding {
+	for i := range r.Findings {
+		if r.Findings[i].Severity == rule.Error {
+			return &r.Findings[i]
+		}
+	}
+	return nil
+}
+
+// Engine runs one design, run after run, reusing its memory. It is not safe
+// for concurrent use; a check gives each worker its own engine.
+type Engine struct {
+	d       Design
+	stack   *oid.Stack
+	b       *binding.Binding
+	ch      chooser
+	tick    int
+	change  int  // the next of d.Changes to apply
+	editing bool // a stack edit waits for the pause it started
+	idle    int  // ticks a pended operation has waited with nothing owed
+	moves   []move
+	tracer  *tracer
+}
+
+// NewEngine returns an engine for d.
+func NewEngine(d Design) *Engine {
+	e := &Engine{d: d, stack: d.Stack.Clone()}
+	e.ch.w = d.Workload
+	e.b = binding.New(e.stack, &e.ch)
+	return e
+}
+
+// Run runs the design once with seed, drawing every choice from it.
+func (e *Engine) Run(seed uint64) Result {
+	e.ch.seed(seed)
+	return e.run(seed, false)
+}
+
+// Replay re-executes a recorded stream, tracing every step if trace is set.
+func (e *Engine) Replay(stream []uint32, trace bool) Result {
+	e.ch.replayFrom(stream)
+	return e.run(0, trace)
+}
+
+// Trace runs seed again with a readable trace.
+func (e *Engine) Trace(seed uint64) Result {
+	e.ch.seed(seed)
+	return e.run(seed, true)
+}
+
+func (e *Engine) run(seed uint64, trace bool) Result {
+	e.stack.Reset(e.d.Stack)
+	e.b.Reset(e.d.New(), e.stack, &e.ch)
+	e.b.SetFaults(&e.ch)
+	e.tick, e.change, e.editing, e.idle = 0, 0, false, 0
+	e.tracer = nil
+	if trace {
+		e.tracer = newTracer(e)
+		e.b.SetTracer(e.tracer)
+	} else {
+		e.b.SetTracer(nil)
+	}
+	steps := e.d.Workload.Steps
+	n := 0
+	for ; !e.b.Halted(); n++ {
+		if e.ch.replay != nil {
+			if e.ch.exhausted() {
+				break
+			}
+		} else if n >= steps {
+			break
+		}
+		e.step()
+	}
+	e.teardown()
+	res := Result{Seed: seed, Steps: n, Findings: append([]rule.Finding(nil), e.b.Findings()...),
+		Stream: append([]uint32(nil), e.ch.stream...)}
+	if e.tracer != nil {
+		res.Lines = e.tracer.lines
+	}
+	return res
+}
+
+// step makes one environment move chosen among the legal ones.
+func (e *Engine) step() {
+	e.tick++
+	e.b.SetStep(e.tick)
+	e.legalMoves()
+	m := e.moves[e.ch.draw(len(e.moves))]
+	e.apply(m)
+	e.afterMove(m.kind == mvWorkItem)
+}
+
+// afterMove runs what NDIS does on its own between moves: finishing a stack
+// edit once its pause is done, and the watchdogs.
+func (e *Engine) afterMove(workRan bool) {
+	if e.editing && e.b.State() == fsm.Paused && !e.b.Busy() {
+		e.editing = false
+		e.applyChange()
+	}
+	out := e.b.Outstanding()
+	waiting := out.PnP != 0 || out.BindPending || out.UnbindPending
+	if !waiting || out.Sends > 0 || out.OIDs > 0 || out.OpenPending || out.ClosePending {
+		e.idle = 0
+		return
+	}
+	if !workRan {
+		return
+	}
+	e.idle++
+	switch {
+	case out.PnP == binding.NetEventPause && e.idle > PauseBound:
+		e.b.PauseOverdue(e.idle)
+	case out.PnP != binding.NetEventPause && e.idle > PendedBound:
+		e.b.PendedOverdue(e.idle)
+	}
+}
+
+// applyChange edits the stack and restarts the binding with the new
+// attributes, as NDIS does when a filter is inserted or removed.
+func (e *Engine) applyChange() {
+	c := e.d.Changes[e.change]
+	e.change++
+	if err := e.stack.Apply(c); err != nil {
+		// Design files are checked before a run, so this is an ndissim bug.
+		panic("sim: stack edit refused: " + err.Error())
+	}
+	if e.tracer != nil {
+		e.tracer.Trace(binding.ActorNDIS, "stack edit: "+c.String()+" -> "+e.stack.String())
+	}
+	e.b.Restart(true)
+}
+
+// teardown drives the binding to Unbound, so that every run ends with the
+// leak check. It completes what NDIS owes without faults.
+func (e *Engine) teardown() {
+	for i := 0; i < teardownBound && !e.b.Halted(); i++ {
+		out := e.b.Outstanding()
+		if e.b.State() == fsm.Unbound && !e.b.Busy() {
+			return
+		}
+		e.tick++
+		e.b.SetStep(e.tick)
+		work := false
+		switch s := e.b.State(); {
+		case out.Sends > 0:
+			e.b.CompleteSend(e.ch.draw(out.Sends), true)
+		case out.OIDs > 0:
+			e.b.CompleteOid(e.ch.draw(out.OIDs), true)
+		case out.OpenPending:
+			e.b.CompleteOpen(true)
+		case out.ClosePending:
+			e.b.CompleteClose()
+		case s == fsm.Running && !e.b.Busy():
+			e.b.Pause()
+		case s == fsm.Paused && !e.b.Busy():
+			e.b.Unbind()
+		default:
+			e.b.RunWorkItem()
+			work = true
+		}
+		e.afterMove(work)
+	}
+}

@@ -1,0 +1,26 @@
+package sim
+
+import (
+	"fmt"
+
+	"github.com/ndissim/ndissim/binding"
+	"github.com/ndissim/ndissim/pool"
+)
+
+// tracer turns a traced run into lines a driver author reads: the tick, who
+// acted, what was called with which objects, then the binding's state and
+// counters after it.
+type tracer struct {
+	e     *Engine
+	lines []string
+}
+
+func newTracer(e *Engine) *tracer { return &tracer{e: e} }
+
+func (t *tracer) Trace(actor binding.Actor, text string) {
+	b := t.e.b
+	live := b.Pools().LiveCount(pool.OwnerProtocol)
+	out := b.Outstanding()
+	t.lines = append(t.lines, fmt.Sprintf("%5d  %-8s %-72s  [%s pools=%d nbls=%d nbs=%d sent=%d held=%d]",
+		t.e.tick, actor, text, b.State(), live.Pools, live.NBLs, live.NBs, out.Sends, out.HeldReceives))
+}
