@@ -1,0 +1,1005 @@
+package binding_test
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/ndissim/ndissim/binding"
+	"github.com/ndissim/ndissim/fsm"
+	"github.com/ndissim/ndissim/internal/rule"
+	"github.com/ndissim/ndissim/oid"
+	"github.com/ndissim/ndissim/pool"
+)
+
+// ruleCase breaks one rule the binding raises and, next to it, plays a
+// legal sequence that differs as little as possible and draws nothing.
+type ruleCase struct {
+	rule    rule.Name
+	name    string
+	filters []oid.Layer // the stack under the binding: "nic" plus these
+	state   fsm.State   // the state the finding names
+	broken  func(h *harness)
+	legal   func(h *harness)
+}
+
+var (
+	// dataFilter asks for data backfill only, ctxFilter for context only.
+	dataFilter = oid.Layer{Name: "vpn", DataBackfill: 32}
+	ctxFilter  = oid.Layer{Name: "qos", ContextBackfill: 16}
+
+	backfillQuery = oid.Request{Type: oid.Query, OID: oid.OIDBackfillRequirements}
+)
+
+// pauseWhenDrained makes the design pend a pause while sends are in flight
+// and complete it from the send-complete that drains them, as ndisprot does
+// with its PendedSendCount. It returns the count of sends in flight, which
+// the caller's Write must raise.
+func pauseWhenDrained(h *harness) *int {
+	inFlight := new(int)
+	pausing := false
+	h.f.OnWrite = func(nd *binding.NDIS, _ uint32) {
+		*inFlight++
+		h.f.Send(nd)
+	}
+	h.f.OnNetPnPEvent = func(nd *binding.NDIS, ev binding.PnPEvent) binding.Status {
+		if ev.Kind == binding.NetEventPause && *inFlight > 0 {
+			pausing = true
+			return binding.StatusPending
+		}
+		return binding.StatusSuccess
+	}
+	h.f.OnSendComplete = func(nd *binding.NDIS, nbl pool.NBL, _ binding.Status) {
+		nd.FreeNetBufferList(nbl)
+		*inFlight--
+		if pausing && *inFlight == 0 {
+			pausing = false
+			nd.CompleteNetPnPEvent(binding.StatusSuccess)
+		}
+	}
+	return inFlight
+}
+
+// keepReceives makes the design keep every NBL it is indicated, whatever
+// the flags, and returns where it keeps them.
+func keepReceives(h *harness) *[]pool.NBL {
+	kept := new([]pool.NBL)
+	h.f.OnReceive = func(_ *binding.NDIS, nbls []pool.NBL, _ binding.ReceiveFlags) {
+		*kept = append(*kept, nbls...)
+	}
+	return kept
+}
+
+func returnAll(h *harness, kept *[]pool.NBL) {
+	h.work(func(nd *binding.NDIS) {
+		for _, nbl := range *kept {
+			nd.ReturnNetBufferLists(nbl)
+		}
+		*kept = (*kept)[:0]
+	})
+}
+
+func unbindWithoutFreeing(nd *binding.NDIS) binding.Status {
+	nd.CloseAdapter()
+	return binding.StatusSuccess
+}
+
+var ruleCases = []ruleCase{
+	// SendWhileNotRunning: new sends only in Running.
+	// https://learn.microsoft.com/windows-hardware/drivers/network/protocol-binding-states-and-operations
+	// https://learn.microsoft.com/windows-hardware/drivers/network/pausing-a-binding
+	{rule: rule.SendWhileNotRunning, name: "send in Paused, right after the bind", state: fsm.Paused,
+		broken: func(h *harness) {
+			h.b.Bind()
+			h.send()
+		},
+		legal: func(h *harness) {
+			h.b.Bind()
+			h.b.Restart(true)
+			h.send()
+		}},
+	{rule: rule.SendWhileNotRunning, name: "send from ProtocolBindAdapterEx after the open", state: fsm.Opening,
+		broken: func(h *harness) {
+			h.f.OnBindAdapter = func(nd *binding.NDIS, _ oid.BindParameters) binding.Status {
+				st := h.f.DefaultBind(nd)
+				h.f.Send(nd)
+				return st
+			}
+			h.b.Bind()
+		},
+		legal: func(h *harness) {
+			h.f.OnBindAdapter = func(nd *binding.NDIS, _ oid.BindParameters) binding.Status {
+				st := h.f.DefaultBind(nd)
+				nd.FreeNetBufferList(h.f.Alloc(nd, 0))
+				return st
+			}
+			h.b.Bind()
+		}},
+	{rule: rule.SendWhileNotRunning, name: "new send while a pause is pending", state: fsm.Pausing,
+		broken: func(h *harness) {
+			pauseWhenDrained(h)
+			h.running()
+			h.b.Write(64)
+			h.b.Pause()
+			h.b.Write(64)
+		},
+		legal: func(h *harness) {
+			pauseWhenDrained(h)
+			h.running()
+			h.b.Write(64)
+			h.b.Pause()
+			h.b.CompleteSend(0, true)
+			require.Equal(h.t, fsm.Paused, h.b.State())
+		}},
+
+	// SendInFlightTouched: from NdisSendNetBufferLists until
+	// ProtocolSendNetBufferListsComplete the NBL belongs to NDIS.
+	// https://learn.microsoft.com/windows-hardware/drivers/ddi/ndis/nf-ndis-ndissendnetbufferlists
+	// https://learn.microsoft.com/windows-hardware/drivers/ddi/ndis/nc-ndis-protocol_send_net_buffer_lists_complete
+	{rule: rule.SendInFlightTouched, name: "re-sent before its send-complete", state: fsm.Running,
+		broken: func(h *harness) {
+			h.running()
+			nbl := h.send()
+			h.work(func(nd *binding.NDIS) { nd.SendNetBufferLists(nbl) })
+		},
+		legal: func(h *harness) {
+			h.f.OnSendComplete = func(*binding.NDIS, pool.NBL, binding.Status) {} // keeps it for reuse
+			h.running()
+			nbl := h.send()
+			h.b.CompleteSend(0, true)
+			h.work(func(nd *binding.NDIS) { nd.SendNetBufferLists(nbl) })
+		}},
+	{rule: rule.SendInFlightTouched, name: "freed before its send-complete", state: fsm.Running,
+		broken: func(h *harness) {
+			h.running()
+			nbl := h.send()
+			h.work(func(nd *binding.NDIS) { nd.FreeNetBufferList(nbl) })
+		},
+		legal: func(h *harness) {
+			h.running()
+			h.send()
+			h.b.CompleteSend(0, true) // the default send-complete frees it
+		}},
+	{rule: rule.SendInFlightTouched, name: "data start advanced before its send-complete", state: fsm.Running,
+		broken: func(h *harness) {
+			h.running()
+			nbl := h.send()
+			h.work(func(nd *binding.NDIS) { nd.AdvanceNetBufferDataStart(nd.FirstNB(nbl), 14) })
+		},
+		legal: func(h *harness) {
+			h.f.OnSendComplete = func(*binding.NDIS, pool.NBL, binding.Status) {}
+			h.running()
+			nbl := h.send()
+			h.b.CompleteSend(0, true)
+			h.work(func(nd *binding.NDIS) {
+				nd.AdvanceNetBufferDataStart(nd.FirstNB(nbl), 14)
+				nd.FreeNetBufferList(nbl)
+			})
+		}},
+
+	// SendBackfillShortfall (warning): the topmost sender leaves data
+	// backfill for the whole stack, or each retreat below allocates.
+	// https://learn.microsoft.com/windows-hardware/drivers/network/protocol-driver-buffer-management
+	// https://learn.microsoft.com/windows-hardware/drivers/ddi/nblapi/nf-nblapi-ndisretreatnetbufferdatastart
+	// https://learn.microsoft.com/windows-hardware/drivers/network/net-buffer-data-packaging
+	{rule: rule.SendBackfillShortfall, name: "no data backfill over a 32-byte filter",
+		filters: []oid.Layer{dataFilter}, state: fsm.Running,
+		broken: func(h *harness) {
+			h.running()
+			h.work(func(nd *binding.NDIS) { nd.SendNetBufferLists(h.f.Alloc(nd, 0)) })
+		},
+		legal: func(h *harness) {
+			h.running()
+			h.work(func(nd *binding.NDIS) { nd.SendNetBufferLists(h.f.Alloc(nd, 32)) })
+		}},
+	{rule: rule.SendBackfillShortfall, name: "backfill one byte short", filters: []oid.Layer{dataFilter}, state: fsm.Running,
+		broken: func(h *harness) {
+			h.running()
+			h.work(func(nd *binding.NDIS) { nd.SendNetBufferLists(h.f.Alloc(nd, 31)) })
+		},
+		legal: func(h *harness) {
+			h.running()
+			h.work(func(nd *binding.NDIS) { nd.SendNetBufferLists(h.f.Alloc(nd, 48)) })
+		}},
+
+	// SendContextShortfall (warning): the sent NBL leaves the stack's
+	// ContextBackFillSize of unused context.
+	// https://learn.microsoft.com/windows-hardware/drivers/network/protocol-driver-buffer-management
+	// https://learn.microsoft.com/windows-hardware/drivers/ddi/nbl/ns-nbl-net_buffer_list_context
+	{rule: rule.SendContextShortfall, name: "pool context used up, no ContextBackFill",
+		filters: []oid.Layer{ctxFilter}, state: fsm.Running,
+		broken: func(h *harness) {
+			h.running()
+			h.work(func(nd *binding.NDIS) {
+				nd.SendNetBufferLists(nd.AllocateNetBufferAndNetBufferList(h.f.Pool, 16, 0, 1, 0, 64))
+			})
+		},
+		legal: func(h *harness) {
+			h.running()
+			h.work(func(nd *binding.NDIS) {
+				nd.SendNetBufferLists(nd.AllocateNetBufferAndNetBufferList(h.f.Pool, 16, 16, 1, 0, 64))
+			})
+		}},
+	{rule: rule.SendContextShortfall, name: "unused pool context counts as headroom",
+		filters: []oid.Layer{ctxFilter}, state: fsm.Running,
+		broken: func(h *harness) {
+			h.running()
+			h.work(func(nd *binding.NDIS) {
+				nd.SendNetBufferLists(nd.AllocateNetBufferAndNetBufferList(h.f.Pool, 16, 0, 1, 0, 64))
+			})
+		},
+		legal: func(h *harness) {
+			h.running()
+			h.work(func(nd *binding.NDIS) { // uses none of the pool's 16 bytes
+				nd.SendNetBufferLists(nd.AllocateNetBufferAndNetBufferList(h.f.Pool, 0, 0, 1, 0, 64))
+			})
+		}},
+
+	// ReceiveResourcesHeld: NBLs indicated with NDIS_RECEIVE_FLAGS_RESOURCES
+	// are copied, never kept or returned.
+	// https://learn.microsoft.com/windows-hardware/drivers/network/receiving-data-in-protocol-drivers
+	// https://learn.microsoft.com/windows-hardware/drivers/ddi/ndis/nc-ndis-protocol_receive_net_buffer_lists
+	{rule: rule.ReceiveResourcesHeld, name: "RESOURCES NBL kept and returned later", state: fsm.Running,
+		broken: func(h *harness) {
+			kept := keepReceives(h)
+			h.running()
+			h.b.Indicate(1, true)
+			returnAll(h, kept)
+		},
+		legal: func(h *harness) {
+			kept := keepReceives(h)
+			h.running()
+			h.b.Indicate(1, false)
+			returnAll(h, kept)
+		}},
+	{rule: rule.ReceiveResourcesHeld, name: "RESOURCES NBL returned inside the callback", state: fsm.Running,
+		broken: func(h *harness) {
+			h.f.OnReceive = func(nd *binding.NDIS, nbls []pool.NBL, _ binding.ReceiveFlags) {
+				for _, nbl := range nbls { // ignores the flag
+					nd.ReturnNetBufferLists(nbl)
+				}
+			}
+			h.running()
+			h.b.Indicate(1, true)
+		},
+		legal: func(h *harness) {
+			h.running()
+			h.b.Indicate(1, true) // the default copies nothing and returns nothing
+			h.b.Indicate(2, false)
+		}},
+
+	// ReturnNotOwned: only NBLs indicated to this binding and not yet
+	// returned go back through NdisReturnNetBufferLists.
+	// https://learn.microsoft.com/windows-hardware/drivers/ddi/ndis/nc-ndis-protocol_receive_net_buffer_lists
+	{rule: rule.ReturnNotOwned, name: "received NBL returned twice", state: fsm.Running,
+		broken: func(h *harness) {
+			kept := keepReceives(h)
+			h.running()
+			h.b.Indicate(1, false)
+			nbl := (*kept)[0]
+			returnAll(h, kept)
+			h.work(func(nd *binding.NDIS) { nd.ReturnNetBufferLists(nbl) })
+		},
+		legal: func(h *harness) {
+			kept := keepReceives(h)
+			h.running()
+			h.b.Indicate(1, false)
+			returnAll(h, kept)
+		}},
+	{rule: rule.ReturnNotOwned, name: "own send NBL returned", state: fsm.Running,
+		broken: func(h *harness) {
+			h.running()
+			h.work(func(nd *binding.NDIS) { nd.ReturnNetBufferLists(h.f.Alloc(nd, 0)) })
+		},
+		legal: func(h *harness) {
+			h.running()
+			h.work(func(nd *binding.NDIS) { nd.FreeNetBufferList(h.f.Alloc(nd, 0)) })
+		}},
+	{rule: rule.ReturnNotOwned, name: "received NBL forwarded as a send", state: fsm.Running,
+		broken: func(h *harness) {
+			h.f.OnReceive = func(nd *binding.NDIS, nbls []pool.NBL, _ binding.ReceiveFlags) {
+				nd.SendNetBufferLists(nbls[0])
+			}
+			h.running()
+			h.b.Indicate(1, false)
+		},
+		legal: func(h *harness) {
+			h.f.OnReceive = func(nd *binding.NDIS, nbls []pool.NBL, _ binding.ReceiveFlags) {
+				h.f.Send(nd) // a copy in its own NBL
+				nd.ReturnNetBufferLists(nbls[0])
+			}
+			h.running()
+			h.b.Indicate(1, false)
+		}},
+
+	// ForeignNblFreed: a received NBL is returned, never freed.
+	// https://learn.microsoft.com/windows-hardware/drivers/ddi/ndis/nc-ndis-protocol_receive_net_buffer_lists
+	{rule: rule.ForeignNblFreed, name: "received NBL freed", state: fsm.Running,
+		broken: func(h *harness) {
+			h.f.OnReceive = func(nd *binding.NDIS, nbls []pool.NBL, _ binding.ReceiveFlags) {
+				nd.FreeNetBufferList(nbls[0])
+			}
+			h.running()
+			h.b.Indicate(1, false)
+		},
+		legal: func(h *harness) {
+			h.running()
+			h.b.Indicate(1, false)
+		}},
+	{rule: rule.ForeignNblFreed, name: "RESOURCES NBL freed", state: fsm.Running,
+		broken: func(h *harness) {
+			h.f.OnReceive = func(nd *binding.NDIS, nbls []pool.NBL, _ binding.ReceiveFlags) {
+				nd.FreeNetBufferList(nbls[0])
+			}
+			h.running()
+			h.b.Indicate(1, true)
+		},
+		legal: func(h *harness) {
+			h.running()
+			h.b.Indicate(1, true)
+		}},
+
+	// PauseWithOutstanding: a pause completes only once every send has
+	// completed and every held receive has been returned.
+	// https://learn.microsoft.com/windows-hardware/drivers/network/pausing-a-binding
+	{rule: rule.PauseWithOutstanding, name: "pause returns SUCCESS with a send in flight", state: fsm.Pausing,
+		broken: func(h *harness) {
+			h.running()
+			h.send()
+			h.b.Pause()
+		},
+		legal: func(h *harness) {
+			pauseWhenDrained(h)
+			h.running()
+			h.b.Write(64)
+			h.b.Pause()
+			h.b.CompleteSend(0, true)
+		}},
+	{rule: rule.PauseWithOutstanding, name: "pause returns SUCCESS holding a receive", state: fsm.Pausing,
+		broken: func(h *harness) {
+			keepReceives(h)
+			h.running()
+			h.b.Indicate(1, false)
+			h.b.Pause()
+		},
+		legal: func(h *harness) {
+			kept := keepReceives(h)
+			h.f.OnNetPnPEvent = func(nd *binding.NDIS, _ binding.PnPEvent) binding.Status {
+				for _, nbl := range *kept {
+					nd.ReturnNetBufferLists(nbl)
+				}
+				*kept = nil
+				return binding.StatusSuccess
+			}
+			h.running()
+			h.b.Indicate(1, false)
+			h.b.Pause()
+		}},
+	{rule: rule.PauseWithOutstanding, name: "pended pause completed before its send", state: fsm.Pausing,
+		broken: func(h *harness) {
+			pauseWhenDrained(h)
+			h.running()
+			h.b.Write(64)
+			h.b.Pause()
+			h.work(func(nd *binding.NDIS) { nd.CompleteNetPnPEvent(binding.StatusSuccess) })
+		},
+		legal: func(h *harness) {
+			n := pauseWhenDrained(h)
+			h.f.OnSendComplete = func(nd *binding.NDIS, nbl pool.NBL, _ binding.Status) {
+				nd.FreeNetBufferList(nbl)
+				*n--
+			}
+			h.running()
+			h.b.Write(64)
+			h.b.Pause()
+			h.b.CompleteSend(0, true)
+			h.work(func(nd *binding.NDIS) { nd.CompleteNetPnPEvent(binding.StatusSuccess) })
+		}},
+
+	// PauseNotCompleted: a pended pause outlives the watchdog; bug check
+	// 0x7C, subcode 0x25.
+	// https://learn.microsoft.com/windows-hardware/drivers/debugger/bug-check-0x7c--bugcode-ndis-driver
+	{rule: rule.PauseNotCompleted, name: "pended pause never completed", state: fsm.Pausing,
+		broken: func(h *harness) {
+			h.f.OnNetPnPEvent = func(*binding.NDIS, binding.PnPEvent) binding.Status { return binding.StatusPending }
+			h.running()
+			h.b.Pause()
+			h.b.PauseOverdue(1000)
+		},
+		legal: func(h *harness) {
+			pauseWhenDrained(h)
+			h.running()
+			h.b.Write(64)
+			h.b.Pause()
+			h.b.CompleteSend(0, true)
+			h.b.PauseOverdue(1000) // nothing is pending any more
+		}},
+	{rule: rule.PauseNotCompleted, name: "send never completed under a pended pause", state: fsm.Pausing,
+		broken: func(h *harness) {
+			pauseWhenDrained(h)
+			h.running()
+			h.b.Write(64)
+			h.b.Pause()
+			h.b.PauseOverdue(1000)
+		},
+		legal: func(h *harness) {
+			pauseWhenDrained(h)
+			h.running()
+			h.b.PauseOverdue(1000) // no pause pending: the watchdog has nothing to say
+			h.b.Pause()
+			h.b.PauseOverdue(1000) // nor after a pause that returned SUCCESS
+		}},
+
+	// CloseWithOutstanding: NdisCloseAdapterEx only when every send and
+	// OID request of the binding has completed.
+	// https://learn.microsoft.com/windows-hardware/drivers/network/unbinding-from-an-adapter
+	{rule: rule.CloseWithOutstanding, name: "unbind closes with an OID request pending", state: fsm.Closing,
+		broken: func(h *harness) {
+			h.running()
+			h.d.on[binding.DecideOidPends] = true
+			h.work(func(nd *binding.NDIS) { nd.OidRequest(backfillQuery) })
+			h.b.Pause()
+			h.b.Unbind()
+		},
+		legal: func(h *harness) {
+			h.running()
+			h.d.on[binding.DecideOidPends] = true
+			h.work(func(nd *binding.NDIS) { nd.OidRequest(backfillQuery) })
+			h.b.CompleteOid(0, true)
+			h.b.Pause()
+			h.b.Unbind()
+		}},
+	{rule: rule.CloseWithOutstanding, name: "adapter closed with a send in flight", state: fsm.Running,
+		broken: func(h *harness) {
+			h.running()
+			h.send()
+			h.work(func(nd *binding.NDIS) { nd.CloseAdapter() })
+		},
+		legal: func(h *harness) {
+			h.running()
+			h.send()
+			h.b.CompleteSend(0, true)
+			h.work(func(nd *binding.NDIS) { nd.CloseAdapter() })
+		}},
+
+	// OidInInvalidState: no OID request while Unbound, nor while Opening
+	// before the open has completed (nor, in ndissim, after the close).
+	// https://learn.microsoft.com/windows-hardware/drivers/network/protocol-binding-states-and-operations
+	// https://learn.microsoft.com/windows-hardware/drivers/network/generating-oid-requests-from-an-ndis-protocol-driver
+	// https://learn.microsoft.com/windows-hardware/drivers/ddi/ndis/nc-ndis-protocol_bind_adapter_ex
+	{rule: rule.OidInInvalidState, name: "OID before NdisOpenAdapterEx", state: fsm.Opening,
+		broken: func(h *harness) {
+			h.f.OnBindAdapter = func(nd *binding.NDIS, _ oid.BindParameters) binding.Status {
+				nd.OidRequest(backfillQuery)
+				return h.f.DefaultBind(nd)
+			}
+			h.b.Bind()
+		},
+		legal: func(h *harness) {
+			h.f.OnBindAdapter = func(nd *binding.NDIS, _ oid.BindParameters) binding.Status {
+				st := h.f.DefaultBind(nd)
+				nd.OidRequest(backfillQuery)
+				return st
+			}
+			h.b.Bind()
+		}},
+	{rule: rule.OidInInvalidState, name: "OID while the open is pended", state: fsm.Opening,
+		broken: func(h *harness) {
+			h.d.on[binding.DecideOpenPends] = true
+			h.f.OnBindAdapter = func(nd *binding.NDIS, _ oid.BindParameters) binding.Status {
+				h.f.Pool = nd.AllocateNetBufferListPool(fakePool)
+				nd.OpenAdapter()
+				nd.OidRequest(backfillQuery)
+				return binding.StatusPending
+			}
+			h.b.Bind()
+		},
+		legal: func(h *harness) {
+			h.d.on[binding.DecideOpenPends] = true
+			h.f.OnBindAdapter = func(nd *binding.NDIS, _ oid.BindParameters) binding.Status {
+				h.f.Pool = nd.AllocateNetBufferListPool(fakePool)
+				nd.OpenAdapter()
+				return binding.StatusPending
+			}
+			h.f.OnOpenAdapterComplete = func(nd *binding.NDIS, st binding.Status) {
+				nd.OidRequest(backfillQuery)
+				nd.CompleteBindAdapter(st)
+			}
+			h.b.Bind()
+			h.b.CompleteOpen(true)
+		}},
+	{rule: rule.OidInInvalidState, name: "OID while Unbound", state: fsm.Unbound,
+		broken: func(h *harness) {
+			h.f.OnWrite = func(nd *binding.NDIS, _ uint32) { nd.OidRequest(backfillQuery) }
+			h.b.Write(64)
+		},
+		legal: func(h *harness) {
+			h.f.OnWrite = func(nd *binding.NDIS, _ uint32) { nd.OidRequest(backfillQuery) }
+			h.b.Bind()
+			h.b.Write(64)
+		}},
+	{rule: rule.OidInInvalidState, name: "OID after NdisCloseAdapterEx", state: fsm.Closing,
+		broken: func(h *harness) {
+			h.f.OnUnbindAdapter = func(nd *binding.NDIS) binding.Status {
+				nd.CloseAdapter()
+				nd.OidRequest(oid.Request{Type: oid.Set, OID: oid.OIDGenCurrentPacketFilter})
+				nd.FreeNetBufferListPool(h.f.Pool)
+				return binding.StatusSuccess
+			}
+			h.b.Bind()
+			h.b.Unbind()
+		},
+		legal: func(h *harness) {
+			h.f.OnUnbindAdapter = func(nd *binding.NDIS) binding.Status {
+				nd.OidRequest(oid.Request{Type: oid.Set, OID: oid.OIDGenCurrentPacketFilter})
+				return h.f.DefaultUnbind(nd)
+			}
+			h.b.Bind()
+			h.b.Unbind()
+		}},
+
+	// UnexpectedCompletion: the protocol completes only what NDIS waits for.
+	// https://learn.microsoft.com/windows-hardware/drivers/ddi/ndis/nc-ndis-protocol_net_pnp_event
+	// https://learn.microsoft.com/windows-hardware/drivers/ddi/ndis/nc-ndis-protocol_bind_adapter_ex
+	// https://learn.microsoft.com/windows-hardware/drivers/network/unbinding-from-an-adapter
+	{rule: rule.UnexpectedCompletion, name: "pended bind completed twice", state: fsm.Paused,
+		broken: func(h *harness) {
+			h.f.OnBindAdapter = func(nd *binding.NDIS, _ oid.BindParameters) binding.Status {
+				h.f.DefaultBind(nd)
+				return binding.StatusPending
+			}
+			h.b.Bind()
+			h.work(func(nd *binding.NDIS) {
+				nd.CompleteBindAdapter(binding.StatusSuccess)
+				nd.CompleteBindAdapter(binding.StatusSuccess)
+			})
+		},
+		legal: func(h *harness) {
+			h.f.OnBindAdapter = func(nd *binding.NDIS, _ oid.BindParameters) binding.Status {
+				h.f.DefaultBind(nd)
+				return binding.StatusPending
+			}
+			h.b.Bind()
+			h.work(func(nd *binding.NDIS) { nd.CompleteBindAdapter(binding.StatusSuccess) })
+			require.Equal(h.t, fsm.Paused, h.b.State())
+		}},
+	{rule: rule.UnexpectedCompletion, name: "bind that returned SUCCESS completed", state: fsm.Opening,
+		broken: func(h *harness) {
+			h.f.OnBindAdapter = func(nd *binding.NDIS, _ oid.BindParameters) binding.Status {
+				st := h.f.DefaultBind(nd)
+				nd.CompleteBindAdapter(st) // before returning: nothing is pending yet
+				return st
+			}
+			h.b.Bind()
+		},
+		legal: func(h *harness) { h.b.Bind() }},
+	{rule: rule.UnexpectedCompletion, name: "bind completed with PENDING", state: fsm.Opening,
+		broken: func(h *harness) {
+			h.f.OnBindAdapter = func(nd *binding.NDIS, _ oid.BindParameters) binding.Status {
+				h.f.DefaultBind(nd)
+				return binding.StatusPending
+			}
+			h.b.Bind()
+			h.work(func(nd *binding.NDIS) { nd.CompleteBindAdapter(binding.StatusPending) })
+		},
+		legal: func(h *harness) {
+			h.f.OnBindAdapter = func(nd *binding.NDIS, _ oid.BindParameters) binding.Status {
+				h.f.DefaultBind(nd)
+				return binding.StatusPending
+			}
+			h.b.Bind()
+			h.work(func(nd *binding.NDIS) { nd.CompleteBindAdapter(binding.StatusSuccess) })
+		}},
+	{rule: rule.UnexpectedCompletion, name: "PnP event completed that was never pended", state: fsm.Running,
+		broken: func(h *harness) {
+			h.running() // the restart returned SUCCESS
+			h.work(func(nd *binding.NDIS) { nd.CompleteNetPnPEvent(binding.StatusSuccess) })
+		},
+		legal: func(h *harness) {
+			h.f.OnNetPnPEvent = func(*binding.NDIS, binding.PnPEvent) binding.Status { return binding.StatusPending }
+			h.b.Bind()
+			h.b.Restart(true)
+			h.work(func(nd *binding.NDIS) { nd.CompleteNetPnPEvent(binding.StatusSuccess) })
+			require.Equal(h.t, fsm.Running, h.b.State())
+		}},
+	{rule: rule.UnexpectedCompletion, name: "unbind completed though it returned SUCCESS", state: fsm.Closing,
+		broken: func(h *harness) {
+			h.f.OnUnbindAdapter = func(nd *binding.NDIS) binding.Status {
+				h.f.DefaultUnbind(nd)
+				nd.CompleteUnbindAdapter()
+				return binding.StatusSuccess
+			}
+			h.b.Bind()
+			h.b.Unbind()
+		},
+		legal: func(h *harness) {
+			h.f.OnUnbindAdapter = func(nd *binding.NDIS) binding.Status {
+				h.f.DefaultUnbind(nd)
+				return binding.StatusPending
+			}
+			h.b.Bind()
+			h.b.Unbind()
+			h.work(func(nd *binding.NDIS) { nd.CompleteUnbindAdapter() })
+			require.Equal(h.t, fsm.Unbound, h.b.State())
+		}},
+	{rule: rule.UnexpectedCompletion, name: "unbind completed after the binding is gone", state: fsm.Unbound,
+		broken: func(h *harness) {
+			h.b.Bind()
+			h.b.Unbind()
+			h.work(func(nd *binding.NDIS) { nd.CompleteUnbindAdapter() })
+		},
+		legal: func(h *harness) {
+			h.b.Bind()
+			h.b.Unbind()
+			h.work(func(*binding.NDIS) {})
+		}},
+	{rule: rule.UnexpectedCompletion, name: "adapter opened twice", state: fsm.Opening,
+		broken: func(h *harness) {
+			h.f.OnBindAdapter = func(nd *binding.NDIS, _ oid.BindParameters) binding.Status {
+				st := h.f.DefaultBind(nd)
+				nd.OpenAdapter()
+				return st
+			}
+			h.b.Bind()
+		},
+		legal: func(h *harness) { h.b.Bind() }},
+	{rule: rule.UnexpectedCompletion, name: "adapter closed twice", state: fsm.Closing,
+		broken: func(h *harness) {
+			h.f.OnUnbindAdapter = func(nd *binding.NDIS) binding.Status {
+				nd.CloseAdapter()
+				return h.f.DefaultUnbind(nd)
+			}
+			h.b.Bind()
+			h.b.Unbind()
+		},
+		legal: func(h *harness) {
+			h.b.Bind()
+			h.b.Unbind()
+		}},
+
+	// PoolChangedWhileActive: pools are made and freed while Opening,
+	// Restarting or Closing, never while Running or Pausing.
+	// https://learn.microsoft.com/windows-hardware/drivers/network/protocol-driver-buffer-management
+	// https://learn.microsoft.com/windows-hardware/drivers/network/restarting-a-binding
+	{rule: rule.PoolChangedWhileActive, name: "pool allocated while Running", state: fsm.Running,
+		broken: func(h *harness) {
+			h.running()
+			h.work(func(nd *binding.NDIS) { nd.AllocateNetBufferListPool(fakePool) })
+		},
+		legal: func(h *harness) {
+			h.f.OnNetPnPEvent = func(nd *binding.NDIS, ev binding.PnPEvent) binding.Status {
+				if ev.Kind == binding.NetEventRestart { // rebuild: the documented place
+					nd.FreeNetBufferListPool(h.f.Pool)
+					h.f.Pool = nd.AllocateNetBufferListPool(fakePool)
+				}
+				return binding.StatusSuccess
+			}
+			h.running()
+		}},
+	{rule: rule.PoolChangedWhileActive, name: "pool freed while Pausing", state: fsm.Pausing,
+		broken: func(h *harness) {
+			h.f.OnNetPnPEvent = func(nd *binding.NDIS, ev binding.PnPEvent) binding.Status {
+				if ev.Kind == binding.NetEventPause {
+					nd.FreeNetBufferListPool(h.f.Pool)
+				}
+				return binding.StatusSuccess
+			}
+			h.running()
+			h.b.Pause()
+		},
+		legal: func(h *harness) {
+			h.running()
+			h.b.Pause()
+			h.b.Unbind() // the default unbind frees it, in Closing
+		}},
+
+	// LeakAtUnbind: at Unbound the binding holds nothing and the adapter is
+	// closed; bug check 0x7C, subcode 0x27.
+	// https://learn.microsoft.com/windows-hardware/drivers/debugger/bug-check-0x7c--bugcode-ndis-driver
+	{rule: rule.LeakAtUnbind, name: "pool never freed", state: fsm.Unbound,
+		broken: func(h *harness) {
+			h.f.OnUnbindAdapter = unbindWithoutFreeing
+			h.b.Bind()
+			h.b.Unbind()
+		},
+		legal: func(h *harness) {
+			h.b.Bind()
+			h.b.Unbind()
+		}},
+	{rule: rule.LeakAtUnbind, name: "sent NBL never freed", state: fsm.Unbound,
+		broken: func(h *harness) {
+			h.f.OnSendComplete = func(*binding.NDIS, pool.NBL, binding.Status) {} // forgets it
+			h.f.OnUnbindAdapter = unbindWithoutFreeing
+			h.running()
+			h.send()
+			h.b.CompleteSend(0, true)
+			h.b.Pause()
+			h.b.Unbind()
+		},
+		legal: func(h *harness) {
+			h.running()
+			h.send()
+			h.b.CompleteSend(0, true)
+			h.b.Pause()
+			h.b.Unbind()
+		}},
+	{rule: rule.LeakAtUnbind, name: "received NBL never returned", state: fsm.Unbound,
+		broken: func(h *harness) {
+			keepReceives(h)
+			h.b.Bind()
+			h.b.Indicate(1, false)
+			h.b.Unbind()
+		},
+		legal: func(h *harness) {
+			kept := keepReceives(h)
+			h.b.Bind()
+			h.b.Indicate(1, false)
+			returnAll(h, kept)
+			h.b.Unbind()
+		}},
+	{rule: rule.LeakAtUnbind, name: "adapter never closed", state: fsm.Unbound,
+		broken: func(h *harness) {
+			h.f.OnUnbindAdapter = func(nd *binding.NDIS) binding.Status {
+				nd.FreeNetBufferListPool(h.f.Pool)
+				return binding.StatusSuccess
+			}
+			h.b.Bind()
+			h.b.Unbind()
+		},
+		legal: func(h *harness) {
+			h.b.Bind()
+			h.b.Unbind()
+		}},
+	{rule: rule.LeakAtUnbind, name: "unbind returned SUCCESS before the pended close completed", state: fsm.Unbound,
+		broken: func(h *harness) {
+			h.d.on[binding.DecideClosePends] = true
+			h.b.Bind()
+			h.b.Unbind()
+		},
+		legal: func(h *harness) {
+			h.d.on[binding.DecideClosePends] = true
+			h.f.OnUnbindAdapter = func(nd *binding.NDIS) binding.Status {
+				nd.CloseAdapter()
+				return binding.StatusPending
+			}
+			h.f.OnCloseAdapterComplete = func(nd *binding.NDIS) {
+				nd.FreeNetBufferListPool(h.f.Pool)
+				nd.CompleteUnbindAdapter()
+			}
+			h.b.Bind()
+			h.b.Unbind()
+			h.b.CompleteClose()
+		}},
+	{rule: rule.LeakAtUnbind, name: "failed bind leaves the adapter open", state: fsm.Unbound,
+		broken: func(h *harness) {
+			h.f.OnBindAdapter = func(nd *binding.NDIS, _ oid.BindParameters) binding.Status {
+				h.f.DefaultBind(nd)
+				nd.FreeNetBufferListPool(h.f.Pool)
+				return binding.StatusResources
+			}
+			h.b.Bind()
+		},
+		legal: func(h *harness) {
+			h.f.OnBindAdapter = func(nd *binding.NDIS, _ oid.BindParameters) binding.Status {
+				h.f.DefaultBind(nd)
+				nd.CloseAdapter()
+				nd.FreeNetBufferListPool(h.f.Pool)
+				return binding.StatusResources
+			}
+			h.b.Bind()
+			require.Equal(h.t, fsm.Unbound, h.b.State())
+		}},
+
+	// DesignPanic: the design does not panic (no NDIS page: a panic is a
+	// crash of the driver itself).
+	{rule: rule.DesignPanic, name: "index past a short indication", state: fsm.Running,
+		broken: func(h *harness) {
+			h.f.OnReceive = func(nd *binding.NDIS, nbls []pool.NBL, _ binding.ReceiveFlags) {
+				second := nbls[1]
+				nd.ReturnNetBufferLists(nbls[0])
+				nd.ReturnNetBufferLists(second)
+			}
+			h.running()
+			h.b.Indicate(1, false)
+		},
+		legal: func(h *harness) {
+			h.f.OnReceive = func(nd *binding.NDIS, nbls []pool.NBL, _ binding.ReceiveFlags) {
+				second := nbls[1]
+				nd.ReturnNetBufferLists(nbls[0])
+				nd.ReturnNetBufferLists(second)
+			}
+			h.running()
+			h.b.Indicate(2, false)
+		}},
+	{rule: rule.DesignPanic, name: "nil map in a send-complete called inside the send", state: fsm.Running,
+		broken: func(h *harness) {
+			var done map[pool.NBL]bool
+			h.f.OnSendComplete = func(nd *binding.NDIS, nbl pool.NBL, _ binding.Status) {
+				done[nbl] = true
+				nd.FreeNetBufferList(nbl)
+			}
+			h.running()
+			h.d.on[binding.DecideSendCompletesNow] = true
+			h.send()
+		},
+		legal: func(h *harness) {
+			done := map[pool.NBL]bool{}
+			h.f.OnSendComplete = func(nd *binding.NDIS, nbl pool.NBL, _ binding.Status) {
+				done[nbl] = true
+				nd.FreeNetBufferList(nbl)
+			}
+			h.running()
+			h.d.on[binding.DecideSendCompletesNow] = true
+			h.send()
+		}},
+
+	// DesignHang: a callback returns within its budget of NDIS calls; NDIS
+	// would hit its watchdog (bug check 0x7C).
+	// https://learn.microsoft.com/windows-hardware/drivers/debugger/bug-check-0x7c--bugcode-ndis-driver
+	{rule: rule.DesignHang, name: "polls a failing OID request", state: fsm.Running,
+		broken: func(h *harness) {
+			h.b.SetCallBudget(10)
+			h.d.on[binding.DecideOidFails] = true
+			h.f.OnWrite = func(nd *binding.NDIS, _ uint32) {
+				for {
+					if _, res := nd.OidRequest(backfillQuery); res.Status == binding.StatusSuccess {
+						return
+					}
+				}
+			}
+			h.running()
+			h.b.Write(64)
+		},
+		legal: func(h *harness) {
+			h.b.SetCallBudget(10)
+			h.d.on[binding.DecideOidFails] = true
+			h.f.OnWrite = func(nd *binding.NDIS, _ uint32) {
+				for range 10 { // exactly the budget, then it gives up
+					if _, res := nd.OidRequest(backfillQuery); res.Status == binding.StatusSuccess {
+						return
+					}
+				}
+			}
+			h.running()
+			h.b.Write(64)
+		}},
+	{rule: rule.DesignHang, name: "retries a failing allocation", state: fsm.Running,
+		broken: func(h *harness) {
+			h.b.SetCallBudget(10)
+			h.f.OnWrite = func(nd *binding.NDIS, _ uint32) {
+				for {
+					if nbl := h.f.Alloc(nd, 0); !nbl.IsNull() {
+						nd.SendNetBufferLists(nbl)
+						return
+					}
+				}
+			}
+			h.running()
+			h.b.SetFaults(failAll{})
+			h.b.Write(64)
+		},
+		legal: func(h *harness) {
+			h.b.SetCallBudget(10)
+			h.f.OnWrite = func(nd *binding.NDIS, _ uint32) {
+				for range 3 {
+					if nbl := h.f.Alloc(nd, 0); !nbl.IsNull() {
+						nd.SendNetBufferLists(nbl)
+						return
+					}
+				}
+			}
+			h.running()
+			h.b.SetFaults(failAll{})
+			h.b.Write(64)
+		}},
+
+	// AllocationFailureIgnored, through the binding: a NULL NBL is sent.
+	// https://learn.microsoft.com/windows-hardware/drivers/ddi/nblapi/nf-nblapi-ndisallocatenetbufferlist
+	// https://learn.microsoft.com/windows-hardware/drivers/ddi/nblapi/nf-nblapi-ndisallocatenetbufferandnetbufferlist
+	{rule: rule.AllocationFailureIgnored, name: "NULL NBL sent", state: fsm.Running,
+		broken: func(h *harness) {
+			h.running()
+			h.b.SetFaults(failAll{})
+			h.send()
+		},
+		legal: func(h *harness) {
+			h.running()
+			h.b.SetFaults(failAll{})
+			h.work(func(nd *binding.NDIS) {
+				if nbl := h.f.Alloc(nd, 0); !nbl.IsNull() {
+					nd.SendNetBufferLists(nbl)
+				}
+			})
+		}},
+	{rule: rule.AllocationFailureIgnored, name: "NULL pool from a failed bind allocation used", state: fsm.Opening,
+		broken: func(h *harness) {
+			h.b.SetFaults(failAll{})
+			h.f.OnBindAdapter = func(nd *binding.NDIS, _ oid.BindParameters) binding.Status {
+				st := h.f.DefaultBind(nd)
+				h.f.Alloc(nd, 0)
+				return st
+			}
+			h.b.Bind()
+		},
+		legal: func(h *harness) {
+			h.b.SetFaults(failAll{})
+			h.f.OnBindAdapter = func(nd *binding.NDIS, _ oid.BindParameters) binding.Status {
+				if h.f.Pool = nd.AllocateNetBufferListPool(fakePool); h.f.Pool.IsNull() {
+					return binding.StatusResources
+				}
+				return h.f.DefaultBind(nd)
+			}
+			h.b.Bind()
+			require.Equal(h.t, fsm.Unbound, h.b.State())
+		}},
+
+	// UseAfterFree: a freed NBL is not sent or touched again.
+	// https://learn.microsoft.com/windows-hardware/drivers/ddi/nblapi/nf-nblapi-ndisfreenetbufferlist
+	{rule: rule.UseAfterFree, name: "freed NBL sent", state: fsm.Running,
+		broken: func(h *harness) {
+			h.running()
+			h.work(func(nd *binding.NDIS) {
+				nbl := h.f.Alloc(nd, 0)
+				nd.FreeNetBufferList(nbl)
+				nd.SendNetBufferLists(nbl)
+			})
+		},
+		legal: func(h *harness) {
+			h.running()
+			h.work(func(nd *binding.NDIS) {
+				nbl := h.f.Alloc(nd, 0)
+				nd.FreeNetBufferList(nbl)
+				nd.SendNetBufferLists(h.f.Alloc(nd, 0))
+			})
+		}},
+	{rule: rule.UseAfterFree, name: "NBL re-sent after its send-complete freed it", state: fsm.Running,
+		broken: func(h *harness) {
+			h.running()
+			nbl := h.send()
+			h.b.CompleteSend(0, true) // the default send-complete frees it
+			h.work(func(nd *binding.NDIS) { nd.SendNetBufferLists(nbl) })
+		},
+		legal: func(h *harness) {
+			h.running()
+			h.send()
+			h.b.CompleteSend(0, true)
+			h.send()
+		}},
+}
+
+func TestEveryBindingRuleBreaksAndHolds(t *testing.T) {
+	for _, c := range ruleCases {
+		t.Run(string(c.rule)+"/"+c.name, func(t *testing.T) {
+			_, ok := rule.Lookup(c.rule)
+			require.True(t, ok, "%s is not in the catalogue", c.rule)
+
+			h := newHarness(t, c.filters...)
+			c.broken(h)
+			requireOnly(t, h.b, c.rule, c.state)
+
+			h = newHarness(t, c.filters...)
+			c.legal(h)
+			requireClean(t, h.b)
+		})
+	}
+}
+
+// Each rule the binding raises has a case above; the pool-level rules are
+// tested in package pool.
+func TestEveryBindingRuleHasACase(t *testing.T) {
+	want := []rule.Name{
+		rule.SendWhileNotRunning, rule.SendInFlightTouched, rule.SendBackfillShortfall,
+		rule.SendContextShortfall, rule.ReceiveResourcesHeld, rule.ReturnNotOwned,
+		rule.ForeignNblFreed, rule.PauseWithOutstanding, rule.PauseNotCompleted,
+		rule.CloseWithOutstanding, rule.OidInInvalidState, rule.UnexpectedCompletion,
+		rule.PoolChangedWhileActive, rule.LeakAtUnbind, rule.DesignPanic, rule.DesignHang,
+		rule.AllocationFailureIgnored, rule.UseAfterFree,
+	}
+	have := map[rule.Name]bool{}
+	for _, c := range ruleCases {
+		have[c.rule] = true
+	}
+	for _, name := range want {
+		require.True(t, have[name], "no case breaks %s", name)
+	}
+}

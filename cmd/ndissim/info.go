@@ -1,0 +1,102 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"github.com/ndissim/ndissim/fsm"
+	"github.com/ndissim/ndissim/internal/designfile"
+	"github.com/ndissim/ndissim/internal/rule"
+	"github.com/ndissim/ndissim/sim"
+)
+
+func newRules() *cobra.Command {
+	return &cobra.Command{
+		Use:   "rules",
+		Short: "the rule catalogue: name, severity, the rule, the NDIS page behind it",
+		Args:  positional(cobra.NoArgs),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			tw := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 4, 2, ' ', 0)
+			fmt.Fprintln(tw, "RULE\tSEVERITY\tTHE RULE\tSOURCE")
+			for _, r := range rule.Catalogue {
+				src := "-"
+				if len(r.Sources) > 0 {
+					src = r.Sources[0].URL
+				}
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", r.Name, r.Severity, r.Summary, src)
+			}
+			return tw.Flush()
+		},
+	}
+}
+
+func newDiagram() *cobra.Command {
+	var format string
+	cmd := &cobra.Command{
+		Use:   "diagram",
+		Short: "the binding lifecycle, drawn from the live state machine",
+		Args:  positional(cobra.NoArgs),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			switch format {
+			case "mermaid":
+				fmt.Fprint(cmd.OutOrStdout(), fsm.Mermaid())
+			case "dot":
+				fmt.Fprint(cmd.OutOrStdout(), fsm.DOT())
+			default:
+				return inputError{fmt.Errorf("--format %q: expected mermaid or dot", format)}
+			}
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&format, "format", "mermaid", "mermaid or dot")
+	return cmd
+}
+
+func newValidate() *cobra.Command {
+	return &cobra.Command{
+		Use:   "validate FILE...",
+		Short: "parse and validate design files only",
+		Args:  positional(cobra.MinimumNArgs(1)),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			var errs []string
+			for _, f := range args {
+				d, err := designfile.ReadFile(f)
+				if err != nil {
+					errs = append(errs, err.Error())
+					continue
+				}
+				fmt.Fprintf(cmd.OutOrStdout(), "%s: ok: design %s, protocol %s, stack %s, %d change(s)\n",
+					f, d.Name, d.Protocol, d.Stack, len(d.Changes))
+			}
+			if len(errs) > 0 {
+				return inputError{fmt.Errorf("%s", strings.Join(errs, "\nndissim: "))}
+			}
+			return nil
+		},
+	}
+}
+
+func newDesigns() *cobra.Command {
+	return &cobra.Command{
+		Use:   "designs",
+		Short: "the designs built into ndissim",
+		Args:  positional(cobra.NoArgs),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			tw := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 4, 2, ' ', 0)
+			fmt.Fprintln(tw, "DESIGN\tBREAKS\tWHAT IT IS")
+			fmt.Fprintln(tw, "default\t-\tthe embedded default design file: the configurable protocol on e1000 < qos < wfp-lwf, vpn inserted mid-run")
+			fmt.Fprintln(tw, "configurable\t-\tthe protocol behind a design file's protocol: section (see docs/design-files.md)")
+			for _, g := range sim.GoDesigns() {
+				breaks := string(g.Breaks)
+				if breaks == "" {
+					breaks = "-"
+				}
+				fmt.Fprintf(tw, "%s\t%s\t%s\n", g.Name, breaks, g.Summary)
+			}
+			return tw.Flush()
+		},
+	}
+}
