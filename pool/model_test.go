@@ -151,6 +151,7 @@ func TestDifferentialAgainstNaiveModel(t *testing.T) {
 				require.EqualValues(t, m.live[poolOf[p]], c.Live, "seed %d step %d", seed, step)
 				liveNB += m.live[poolOf[p]]
 			}
+			require.NoError(t, tr.Audit(), "seed %d step %d", seed, step)
 			lc := tr.LiveCount(pool.OwnerProtocol)
 			require.Equal(t, liveNBL, lc.NBLs)
 			require.Equal(t, liveNB, lc.NBs)
@@ -240,4 +241,16 @@ func TestTags(t *testing.T) {
 	require.Equal(t, "Prot", tag.String())
 	_, err = pool.MakeTag("Proto")
 	require.Error(t, err)
+}
+
+func TestAuditHoldsAcrossTheDifferentialRun(t *testing.T) {
+	tr := pool.NewTracker(16)
+	l, b := separate(tr)
+	require.NoError(t, tr.Audit())
+	require.NoError(t, tr.FreeNetBuffer(b))
+	require.NoError(t, tr.Audit())
+	require.NoError(t, tr.FreeNetBufferList(l))
+	require.NoError(t, tr.Audit())
+	_ = combined(tr)
+	require.NoError(t, tr.Audit())
 }

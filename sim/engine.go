@@ -26,6 +26,8 @@ type Result struct {
 	Stream []uint32
 	// Lines is the readable trace, when the run was traced.
 	Lines []string
+	// Observed is the first error the engine's observer returned.
+	Observed error
 }
 
 // Err is the run's error finding, if any.
@@ -51,6 +53,8 @@ type Engine struct {
 	idle    int  // ticks a pended operation has waited with nothing owed
 	moves   []move
 	tracer  *tracer
+	observe func(b *binding.Binding) error
+	broken  error
 }
 
 // NewEngine returns an engine for d.
@@ -84,7 +88,7 @@ func (e *Engine) run(seed uint64, trace bool) Result {
 	e.b.Reset(e.d.New(), e.stack, &e.ch)
 	e.b.SetFaults(&e.ch)
 	e.tick, e.change, e.editing, e.idle = 0, 0, false, 0
-	e.tracer = nil
+	e.tracer, e.broken = nil, nil
 	if trace {
 		e.tracer = newTracer(e)
 		e.b.SetTracer(e.tracer)
@@ -93,7 +97,7 @@ func (e *Engine) run(seed uint64, trace bool) Result {
 	}
 	steps := e.d.Workload.Steps
 	n := 0
-	for ; !e.b.Halted(); n++ {
+	for ; !e.b.Halted() && e.broken == nil; n++ {
 		if e.ch.replay != nil {
 			if e.ch.exhausted() {
 				break
@@ -105,7 +109,7 @@ func (e *Engine) run(seed uint64, trace bool) Result {
 	}
 	e.teardown()
 	res := Result{Seed: seed, Steps: n, Findings: append([]rule.Finding(nil), e.b.Findings()...),
-		Stream: append([]uint32(nil), e.ch.stream...)}
+		Stream: append([]uint32(nil), e.ch.stream...), Observed: e.broken}
 	if e.tracer != nil {
 		res.Lines = e.tracer.lines
 	}
@@ -120,6 +124,13 @@ func (e *Engine) step() {
 	m := e.moves[e.ch.draw(len(e.moves))]
 	e.apply(m)
 	e.afterMove(m.kind == mvWorkItem)
+	e.check()
+}
+
+func (e *Engine) check() {
+	if e.observe != nil && e.broken == nil {
+		e.broken = e.observe(e.b)
+	}
 }
 
 // afterMove runs what NDIS does on its own between moves: finishing a stack
@@ -165,7 +176,8 @@ func (e *Engine) applyChange() {
 // teardown drives the binding to Unbound, so that every run ends with the
 // leak check. It completes what NDIS owes without faults.
 func (e *Engine) teardown() {
-	for i := 0; i < teardownBound && !e.b.Halted(); i++ {
+	defer e.check()
+	for i := 0; i < teardownBound && !e.b.Halted() && e.broken == nil; i++ {
 		out := e.b.Outstanding()
 		if e.b.State() == fsm.Unbound && !e.b.Busy() {
 			return
@@ -193,3 +205,12 @@ func (e *Engine) teardown() {
 		e.afterMove(work)
 	}
 }
+
+// Binding is the binding the engine drives, for observers between runs and
+// for property tests; it is reset by the next run.
+func (e *Engine) Binding() *binding.Binding { return e.b }
+
+// SetObserver installs a function called after every step and at the end of
+// teardown with the binding; a non-nil error ends the run and is returned in
+// Result.Observed. Property tests use it to check invariants at every step.
+func (e *Engine) SetObserver(f func(b *binding.Binding) error) { e.observe = f }

@@ -104,4 +104,3 @@ func (e *Engine) apply(m move) {
 		e.b.Unbind()
 	}
 }
-
