@@ -1,6 +1,8 @@
 package binding
 
 import (
+	"fmt"
+
 	"github.com/ndissim/ndissim/fsm"
 	"github.com/ndissim/ndissim/internal/rule"
 	"github.com/ndissim/ndissim/oid"
@@ -37,11 +39,13 @@ func (b *Binding) Busy() bool {
 }
 
 // Bind calls ProtocolBindAdapterEx with the stack's bind parameters.
-func (b *Binding) Bind() {
+func (b *Binding) Bind() error {
 	if b.halted {
-		return
+		return nil
 	}
-	b.fire(fsm.Bind)
+	if err := b.lifecycle(fsm.Bind); err != nil {
+		return err
+	}
 	b.opened, b.openPending, b.closeCalled, b.closePending = false, false, false, false
 	params := b.stack.BindParameters()
 	if b.tracer != nil {
@@ -52,6 +56,7 @@ func (b *Binding) Bind() {
 	b.call("ProtocolBindAdapterEx", func() { st = b.proto.BindAdapter(&b.nd, params) })
 	b.traceStatus("ProtocolBindAdapterEx", st)
 	b.finishBind(st, true)
+	return nil
 }
 
 // finishBind moves on from a bind that returned or completed with st.
@@ -90,11 +95,13 @@ func (b *Binding) CompleteOpen(ok bool) {
 
 // Restart calls ProtocolNetPnPEvent(NetEventRestart), with the restart
 // attributes or with a NULL list.
-func (b *Binding) Restart(withAttributes bool) {
+func (b *Binding) Restart(withAttributes bool) error {
 	if b.halted {
-		return
+		return nil
 	}
-	b.fire(fsm.Restart)
+	if err := b.lifecycle(fsm.Restart); err != nil {
+		return err
+	}
 	ev := PnPEvent{Kind: NetEventRestart, Restart: b.stack.RestartParameters(withAttributes)}
 	if b.tracer != nil {
 		if n, ok := ev.Restart.Needs(); ok {
@@ -108,9 +115,10 @@ func (b *Binding) Restart(withAttributes bool) {
 	b.traceStatus("ProtocolNetPnPEvent(NetEventRestart)", st)
 	if st == StatusPending {
 		b.pnpPending = NetEventRestart
-		return
+		return nil
 	}
 	b.finishRestart(st)
+	return nil
 }
 
 func (b *Binding) finishRestart(st Status) {
@@ -126,11 +134,13 @@ func (b *Binding) finishRestart(st Status) {
 }
 
 // Pause calls ProtocolNetPnPEvent(NetEventPause).
-func (b *Binding) Pause() {
+func (b *Binding) Pause() error {
 	if b.halted {
-		return
+		return nil
 	}
-	b.fire(fsm.Pause)
+	if err := b.lifecycle(fsm.Pause); err != nil {
+		return err
+	}
 	if b.tracer != nil {
 		b.trace(ActorNDIS, "ProtocolNetPnPEvent NetEventPause")
 	}
@@ -139,10 +149,11 @@ func (b *Binding) Pause() {
 	b.traceStatus("ProtocolNetPnPEvent(NetEventPause)", st)
 	if st == StatusPending {
 		b.pnpPending = NetEventPause
-		return
+		return nil
 	}
 	// A pause cannot fail: any other status completes it.
 	b.finishPause()
+	return nil
 }
 
 func (b *Binding) finishPause() {
@@ -171,11 +182,13 @@ func (b *Binding) PauseOverdue(ticks int) {
 }
 
 // Unbind calls ProtocolUnbindAdapterEx.
-func (b *Binding) Unbind() {
+func (b *Binding) Unbind() error {
 	if b.halted {
-		return
+		return nil
 	}
-	b.fire(fsm.Unbind)
+	if err := b.lifecycle(fsm.Unbind); err != nil {
+		return err
+	}
 	if b.tracer != nil {
 		b.trace(ActorNDIS, "ProtocolUnbindAdapterEx")
 	}
@@ -184,9 +197,10 @@ func (b *Binding) Unbind() {
 	b.traceStatus("ProtocolUnbindAdapterEx", st)
 	if st == StatusPending {
 		b.unbindPending = true
-		return
+		return nil
 	}
 	b.finishUnbind()
+	return nil
 }
 
 func (b *Binding) finishUnbind() {
@@ -305,6 +319,23 @@ func (b *Binding) RunWorkItem() {
 		b.trace(ActorNDIS, "work item")
 	}
 	b.call("work item", func() { b.proto.WorkItem(&b.nd) })
+}
+
+// lifecycle fires a lifecycle event the environment asked for, refusing one
+// the binding's state does not allow (a scripted move in the wrong state).
+func (b *Binding) lifecycle(ev fsm.Event) error {
+	if !b.life.Can(ev) || b.Busy() {
+		return fmt.Errorf("binding: NDIS cannot %s a binding that is %s%s", ev, b.life.State(), busyText(b.Busy()))
+	}
+	b.fire(ev)
+	return nil
+}
+
+func busyText(busy bool) string {
+	if busy {
+		return " and waiting for the protocol to complete what it pended"
+	}
+	return ""
 }
 
 func (b *Binding) traceStatus(call string, st Status) {

@@ -72,7 +72,7 @@ func (k PnPKind) String() string {
 	case NetEventRestart:
 		return "NetEventRestart"
 	}
-	return "NetEvent?"
+	return "none"
 }
 
 // PnPEvent is the NET_PNP_EVENT_NOTIFICATION of a pause or restart. Restart

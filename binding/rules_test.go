@@ -401,7 +401,12 @@ var ruleCases = []ruleCase{
 	// https://learn.microsoft.com/windows-hardware/drivers/debugger/bug-check-0x7c--bugcode-ndis-driver
 	{rule: rule.PauseNotCompleted, name: "pended pause never completed", state: fsm.Pausing,
 		broken: func(h *harness) {
-			h.f.OnNetPnPEvent = func(*binding.NDIS, binding.PnPEvent) binding.Status { return binding.StatusPending }
+			h.f.OnNetPnPEvent = func(_ *binding.NDIS, ev binding.PnPEvent) binding.Status {
+				if ev.Kind == binding.NetEventPause {
+					return binding.StatusPending // and forgets it
+				}
+				return binding.StatusSuccess
+			}
 			h.running()
 			h.b.Pause()
 			h.b.PauseOverdue(1000)
@@ -428,6 +433,64 @@ var ruleCases = []ruleCase{
 			h.b.PauseOverdue(1000) // no pause pending: the watchdog has nothing to say
 			h.b.Pause()
 			h.b.PauseOverdue(1000) // nor after a pause that returned SUCCESS
+		}},
+
+	// PendedNotCompleted: a bind, restart or unbind the protocol pended is
+	// completed within the watchdog bound; bug check 0x7C, subcode 0x25.
+	// https://learn.microsoft.com/windows-hardware/drivers/ddi/ndis/nc-ndis-protocol_net_pnp_event
+	// https://learn.microsoft.com/windows-hardware/drivers/ddi/ndis/nc-ndis-protocol_bind_adapter_ex
+	// https://learn.microsoft.com/windows-hardware/drivers/debugger/bug-check-0x7c--bugcode-ndis-driver
+	{rule: rule.PendedNotCompleted, name: "pended bind never completed", state: fsm.Opening,
+		broken: func(h *harness) {
+			h.f.OnBindAdapter = func(nd *binding.NDIS, _ oid.BindParameters) binding.Status {
+				h.f.DefaultBind(nd)
+				return binding.StatusPending
+			}
+			h.b.Bind()
+			h.b.PendedOverdue(1000)
+		},
+		legal: func(h *harness) {
+			h.f.OnBindAdapter = func(nd *binding.NDIS, _ oid.BindParameters) binding.Status {
+				h.f.DefaultBind(nd)
+				return binding.StatusPending
+			}
+			h.b.Bind()
+			h.work(func(nd *binding.NDIS) { nd.CompleteBindAdapter(binding.StatusSuccess) })
+			h.b.PendedOverdue(1000)
+		}},
+	{rule: rule.PendedNotCompleted, name: "pended restart never completed", state: fsm.Restarting,
+		broken: func(h *harness) {
+			h.f.OnNetPnPEvent = func(*binding.NDIS, binding.PnPEvent) binding.Status { return binding.StatusPending }
+			h.b.Bind()
+			h.b.Restart(true)
+			h.b.PendedOverdue(1000)
+		},
+		legal: func(h *harness) {
+			h.f.OnNetPnPEvent = func(*binding.NDIS, binding.PnPEvent) binding.Status { return binding.StatusPending }
+			h.b.Bind()
+			h.b.Restart(true)
+			h.work(func(nd *binding.NDIS) { nd.CompleteNetPnPEvent(binding.StatusSuccess) })
+			h.b.PendedOverdue(1000)
+		}},
+	{rule: rule.PendedNotCompleted, name: "pended unbind never completed", state: fsm.Closing,
+		broken: func(h *harness) {
+			h.f.OnUnbindAdapter = func(nd *binding.NDIS) binding.Status {
+				h.f.DefaultUnbind(nd)
+				return binding.StatusPending
+			}
+			h.b.Bind()
+			h.b.Unbind()
+			h.b.PendedOverdue(1000)
+		},
+		legal: func(h *harness) {
+			h.f.OnUnbindAdapter = func(nd *binding.NDIS) binding.Status {
+				h.f.DefaultUnbind(nd)
+				return binding.StatusPending
+			}
+			h.b.Bind()
+			h.b.Unbind()
+			h.work(func(nd *binding.NDIS) { nd.CompleteUnbindAdapter() })
+			h.b.PendedOverdue(1000)
 		}},
 
 	// CloseWithOutstanding: NdisCloseAdapterEx only when every send and
@@ -990,7 +1053,7 @@ func TestEveryBindingRuleHasACase(t *testing.T) {
 	want := []rule.Name{
 		rule.SendWhileNotRunning, rule.SendInFlightTouched, rule.SendBackfillShortfall,
 		rule.SendContextShortfall, rule.ReceiveResourcesHeld, rule.ReturnNotOwned,
-		rule.ForeignNblFreed, rule.PauseWithOutstanding, rule.PauseNotCompleted,
+		rule.ForeignNblFreed, rule.PauseWithOutstanding, rule.PauseNotCompleted, rule.PendedNotCompleted,
 		rule.CloseWithOutstanding, rule.OidInInvalidState, rule.UnexpectedCompletion,
 		rule.PoolChangedWhileActive, rule.LeakAtUnbind, rule.DesignPanic, rule.DesignHang,
 		rule.AllocationFailureIgnored, rule.UseAfterFree,
@@ -1002,4 +1065,24 @@ func TestEveryBindingRuleHasACase(t *testing.T) {
 	for _, name := range want {
 		require.True(t, have[name], "no case breaks %s", name)
 	}
+}
+
+// The two watchdogs do not overlap: a pended pause is PauseNotCompleted's,
+// a pended bind, restart or unbind PendedNotCompleted's.
+func TestOverdueWatchdogsAreDisjoint(t *testing.T) {
+	pendAll := func(h *harness) {
+		h.f.OnNetPnPEvent = func(*binding.NDIS, binding.PnPEvent) binding.Status { return binding.StatusPending }
+	}
+	h := newHarness(t)
+	pendAll(h)
+	h.b.Bind()
+	h.b.Restart(true)
+	h.b.PauseOverdue(1000) // a restart is pending, not a pause
+	requireClean(t, h.b)
+	h.work(func(nd *binding.NDIS) { nd.CompleteNetPnPEvent(binding.StatusSuccess) })
+	h.b.Pause()
+	h.b.PendedOverdue(1000) // a pause is pending: not this watchdog's
+	requireClean(t, h.b)
+	h.b.PauseOverdue(1000)
+	requireOnly(t, h.b, rule.PauseNotCompleted, fsm.Pausing)
 }

@@ -145,11 +145,19 @@ func isNull(n *yaml.Node) bool {
 
 var integerDigits = regexp.MustCompile(`^[-+]?[0-9]+$`)
 
-// integer accepts decimal and 0x hexadecimal. yaml would also read 0o17,
-// 0b101, 1_000 and, as YAML 1.1 octal, 0100 as 64: a driver author who
-// writes a backfill of 0100 means a hundred, so those are refused.
 func (d *decoder) integer(n *yaml.Node, path string, lo, hi int64) int64 {
 	want := fmt.Sprintf("an integer in %d..%d", lo, hi)
+	v := d.anyInteger(n, path, want)
+	if v < lo || v > hi {
+		d.fail(n, path, "expected %s, got %d", want, v)
+	}
+	return v
+}
+
+// anyInteger accepts decimal and 0x hexadecimal. yaml would also read 0o17,
+// 0b101, 1_000 and, as YAML 1.1 octal, 0100 as 64: a driver author who
+// writes a backfill of 0100 means a hundred, so those are refused.
+func (d *decoder) anyInteger(n *yaml.Node, path, want string) int64 {
 	// yaml types a decimal too long for 64 bits as a float.
 	isInt := n.Tag == "!!int" || n.Tag == "!!float" && integerDigits.MatchString(n.Value)
 	if n.Kind != yaml.ScalarNode || !isInt {
@@ -161,8 +169,6 @@ func (d *decoder) integer(n *yaml.Node, path string, lo, hi int64) int64 {
 		d.fail(n, path, "%s is too large; expected %s", short(n.Value), want)
 	case !ok:
 		d.fail(n, path, "expected %s written in decimal (or 0x hexadecimal), got %s", want, short(n.Value))
-	case v < lo || v > hi:
-		d.fail(n, path, "expected %s, got %d", want, v)
 	}
 	return v
 }

@@ -168,7 +168,7 @@ func printable(r rune) bool {
 }
 
 func (d *decoder) version(n *yaml.Node) {
-	if v := d.integer(n, "version", -1<<63, 1<<63-1); v != 1 {
+	if v := d.anyInteger(n, "version", "1"); v != 1 {
 		d.fail(n, "version", "version %d is not supported; expected 1, the only version this ndissim reads", v)
 	}
 }

@@ -17,9 +17,10 @@ func (d *decoder) stack(top *object) (*oid.Stack, []oid.Edit) {
 	so := top.needSub("stack", "maa", "miniport", "filters", "changes")
 	maa := oid.MAA64
 	if n, ok := so.get("maa"); ok {
-		v := d.integer(n, "stack.maa", -1<<63, 1<<63-1)
+		want := fmt.Sprintf("%d (MEMORY_ALLOCATION_ALIGNMENT on 64-bit Windows) or %d (32-bit)", oid.MAA64, oid.MAA32)
+		v := d.anyInteger(n, "stack.maa", want)
 		if v != int64(oid.MAA64) && v != int64(oid.MAA32) {
-			d.fail(n, "stack.maa", "expected %d (MEMORY_ALLOCATION_ALIGNMENT on 64-bit Windows) or %d (32-bit), got %d", oid.MAA64, oid.MAA32, v)
+			d.fail(n, "stack.maa", "expected %s, got %d", want, v)
 		}
 		maa = uint32(v)
 	}
@@ -35,9 +36,10 @@ func (d *decoder) stack(top *object) (*oid.Stack, []oid.Edit) {
 	var filters []oid.Layer
 	for i, item := range so.list("filters") {
 		path := fmt.Sprintf("stack.filters[%d]", i)
-		l := d.layer(d.object(item, item, path, layerFields...))
+		fo := d.object(item, item, path, layerFields...)
+		l := d.layer(fo)
 		if who, dup := owner[l.Name]; dup {
-			d.fail(item, path+".name", "%q is already the name of %s; layer names are unique", l.Name, who)
+			d.fail(fo.vals["name"], path+".name", "%q is already the name of %s; layer names are unique", l.Name, who)
 		}
 		owner[l.Name] = path
 		filters = append(filters, l)

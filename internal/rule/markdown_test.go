@@ -1,0 +1,60 @@
+package rule_test
+
+import (
+	"flag"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/ndissim/ndissim/internal/rule"
+)
+
+var update = flag.Bool("update", false, "rewrite docs/rules.md from the catalogue")
+
+const rulesDoc = "../../docs/rules.md"
+
+// docs/rules.md is generated from the catalogue; this test fails when the
+// two differ. Regenerate with: go test ./internal/rule -update
+func TestRulesDocMatchesCatalogue(t *testing.T) {
+	want := rule.Markdown()
+	if *update {
+		require.NoError(t, os.WriteFile(rulesDoc, []byte(want), 0o644))
+	}
+	got, err := os.ReadFile(rulesDoc)
+	require.NoError(t, err, "regenerate with: go test ./internal/rule -update")
+	require.Equal(t, want, string(got), "docs/rules.md is stale; regenerate with: go test ./internal/rule -update")
+}
+
+// Every rule has its row, under its group's heading, in catalogue order.
+func TestMarkdownHasEveryRuleInOrder(t *testing.T) {
+	md := rule.Markdown()
+	require.True(t, strings.HasPrefix(md, "# Rule catalogue\n"))
+	require.Contains(t, md, "MAA = MEMORY_ALLOCATION_ALIGNMENT")
+	require.Contains(t, md, "`--strict`")
+	last := 0
+	group := ""
+	for _, r := range rule.Catalogue {
+		if r.Group != group {
+			group = r.Group
+			i := strings.Index(md, "\n## "+group+"\n")
+			require.Greater(t, i, last, "group %s out of order", group)
+			last = i
+		}
+		row := "| `" + string(r.Name) + "` | " + r.Severity.String() + " | "
+		i := strings.Index(md, row)
+		require.Greater(t, i, last, "row of %s missing or out of order", r.Name)
+		require.Equal(t, 1, strings.Count(md, row), r.Name)
+		line := md[i : i+strings.Index(md[i:], "\n")]
+		for _, s := range r.Sources {
+			require.Contains(t, line, "["+s.ID+"]("+s.URL+")", r.Name)
+		}
+		if len(r.Sources) == 0 {
+			require.True(t, strings.HasSuffix(line, "| — |"), line)
+		}
+		require.Equal(t, 5, strings.Count(line, " | ")+2, "a row has four cells: %s", line)
+		last = i
+	}
+	require.NotContains(t, md, "MEMORY_ALLOCATION_ALIGNMENT |", "tables use MAA")
+}

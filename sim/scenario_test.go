@@ -1,0 +1,194 @@
+package sim_test
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/cockroachdb/datadriven"
+
+	"github.com/ndissim/ndissim/binding"
+	"github.com/ndissim/ndissim/internal/design"
+	"github.com/ndissim/ndissim/oid"
+	"github.com/ndissim/ndissim/pool"
+	"github.com/ndissim/ndissim/sim"
+)
+
+// TestScenarios plays the lifecycle stories under testdata/scenarios: each
+// file is a scripted sequence of environment moves and, below each, the
+// trace lines it produced. Run with -rewrite to update them, then review the
+// diff before committing it.
+//
+// Commands:
+//
+//	design requirements=R sizing=S rebuild=R api=A hold=B
+//	                       start over with the configurable protocol set so
+//	set pend=B open-fail=B oid-fail=B send-now=B send-fail=B alloc-fail=B
+//	                       decisions NDIS makes inside the design's calls
+//	bind | pause | unbind | work | complete-close
+//	restart [null]         with the stack's attributes, or a NULL list
+//	edit                   apply the next stack change and restart
+//	complete-open [fail]
+//	complete-send I [fail] complete the I-th send in flight
+//	complete-oid I [fail]
+//	indicate N [resources]
+//	write BYTES
+//	watchdog               declare a pended operation overdue
+//	outstanding            what NDIS waits for
+func TestScenarios(t *testing.T) {
+	datadriven.Walk(t, "testdata/scenarios", func(t *testing.T, path string) {
+		s := newScenario(t)
+		datadriven.RunTest(t, path, s.handle)
+	})
+}
+
+type scenario struct {
+	s   *sim.Script
+	dec *scriptedDecider
+}
+
+type scriptedDecider struct {
+	d         map[binding.Decision]bool
+	allocFail bool
+}
+
+func (s *scriptedDecider) Decide(d binding.Decision) bool { return s.d[d] }
+func (s *scriptedDecider) FailAllocation(pool.Op) bool   { return s.allocFail }
+
+// redesign restarts the scenario with the configurable protocol set as the
+// arguments say: requirements=, sizing=, rebuild=, api=, hold=.
+func (s *scenario) redesign(t *testing.T, td *datadriven.TestData) string {
+	cfg := design.DefaultConfig()
+	for _, a := range td.CmdArgs {
+		if len(a.Vals) != 1 {
+			td.Fatalf(t, "design: %s needs one value", a.Key)
+		}
+		v := a.Vals[0]
+		switch a.Key {
+		case "requirements":
+			cfg.Requirements = design.Requirements(v)
+		case "sizing":
+			cfg.Sizing = design.Sizing(v)
+		case "rebuild":
+			cfg.Rebuild = design.Rebuild(v)
+		case "api":
+			cfg.Send.API = design.SendAPI(v)
+			cfg.NBPool = &design.NBPoolConfig{}
+			cfg.NBLPool.AllocateNetBuffer = false
+		case "hold":
+			cfg.Receive.Hold = v == "true"
+		default:
+			td.Fatalf(t, "design: unknown setting %q", a.Key)
+		}
+	}
+	if err := cfg.Validate(); err != nil {
+		td.Fatalf(t, "design: %v", err)
+	}
+	*s = *newScenarioWith(t, cfg)
+	return "ok"
+}
+
+func newScenario(t *testing.T) *scenario { return newScenarioWith(t, design.DefaultConfig()) }
+
+func newScenarioWith(t *testing.T, cfg design.Config) *scenario {
+	st, err := oid.NewStack(oid.MAA64, oid.Layer{Name: "e1000"},
+		oid.Layer{Name: "qos", DataBackfill: 32, ContextBackfill: 16},
+		oid.Layer{Name: "wfp-lwf", DataBackfill: 16, ContextBackfill: 16})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := sim.Design{Name: "scenario", Stack: st, New: design.Configurable(cfg), Workload: sim.DefaultWorkload,
+		Changes: []oid.Edit{{Insert: &oid.Layer{Name: "vpn", DataBackfill: 64, ContextBackfill: 32}}}}
+	sc := &scenario{dec: &scriptedDecider{d: map[binding.Decision]bool{}}}
+	sc.s = sim.NewScript(d, sc.dec, sc.dec)
+	return sc
+}
+
+var decisionNames = map[string]binding.Decision{
+	"pend": binding.DecideOidPends, "open-pend": binding.DecideOpenPends, "close-pend": binding.DecideClosePends,
+	"open-fail": binding.DecideOpenFails, "oid-fail": binding.DecideOidFails,
+	"send-now": binding.DecideSendCompletesNow, "send-fail": binding.DecideSendFails,
+}
+
+func (s *scenario) handle(t *testing.T, td *datadriven.TestData) string {
+	switch td.Cmd {
+	case "design":
+		return s.redesign(t, td)
+	case "set", "outstanding":
+	default:
+		s.s.Tick()
+	}
+	b := s.s.Binding()
+	var err error
+	has := func(word string) bool { return td.HasArg(word) }
+	index := func() int {
+		if len(td.CmdArgs) == 0 {
+			td.Fatalf(t, "%s needs an index", td.Cmd)
+		}
+		i, err := strconv.Atoi(td.CmdArgs[0].Key)
+		if err != nil {
+			td.Fatalf(t, "%s: index %q: %v", td.Cmd, td.CmdArgs[0].Key, err)
+		}
+		return i
+	}
+	switch td.Cmd {
+	case "set":
+		for _, a := range td.CmdArgs {
+			v := len(a.Vals) == 0 || a.Vals[0] == "true"
+			if a.Key == "alloc-fail" {
+				s.dec.allocFail = v
+				continue
+			}
+			d, ok := decisionNames[a.Key]
+			if !ok {
+				td.Fatalf(t, "set: unknown decision %q", a.Key)
+			}
+			s.dec.d[d] = v
+		}
+		return "ok"
+	case "bind":
+		err = b.Bind()
+	case "pause":
+		err = b.Pause()
+	case "unbind":
+		err = b.Unbind()
+	case "work":
+		b.RunWorkItem()
+	case "complete-close":
+		b.CompleteClose()
+	case "restart":
+		err = b.Restart(!has("null"))
+	case "edit":
+		if err := s.s.EditStack(); err != nil {
+			return err.Error()
+		}
+	case "complete-open":
+		b.CompleteOpen(!has("fail"))
+	case "complete-send":
+		b.CompleteSend(index(), !has("fail"))
+	case "complete-oid":
+		b.CompleteOid(index(), !has("fail"))
+	case "indicate":
+		b.Indicate(index(), has("resources"))
+	case "write":
+		b.Write(uint32(index()))
+	case "watchdog":
+		b.PauseOverdue(sim.PauseBound + 1)
+		b.PendedOverdue(sim.PendedBound + 1)
+	case "outstanding":
+		o := b.Outstanding()
+		return fmt.Sprintf("state=%s sends=%d oids=%d held=%d open-pending=%v close-pending=%v bind-pending=%v pnp=%v unbind-pending=%v",
+			b.State(), o.Sends, o.OIDs, o.HeldReceives, o.OpenPending, o.ClosePending, o.BindPending, o.PnP, o.UnbindPending)
+	default:
+		td.Fatalf(t, "unknown command %q", td.Cmd)
+	}
+	if err != nil {
+		return "refused: " + err.Error()
+	}
+	out := strings.Join(s.s.Lines(), "\n")
+	if out == "" {
+		return "(nothing)"
+	}
+	return out
+}
