@@ -92,7 +92,7 @@ func TestAfterTheFirstErrorEveryCallIsIgnored(t *testing.T) {
 	h.f.OnWrite = func(*binding.NDIS, uint32) { called++ }
 	h.f.OnWorkItem = func(*binding.NDIS) { called++ }
 	h.f.OnReceive = func(*binding.NDIS, []pool.NBL, binding.ReceiveFlags) { called++ }
-	h.b.Pause()
+	h.pause()
 	h.b.Write(64)
 	h.b.RunWorkItem()
 	h.b.Indicate(1, false)
@@ -132,8 +132,8 @@ func TestHaltedDesignThatRetriesIsStopped(t *testing.T) {
 // one run starts from a closed adapter and draws nothing.
 func TestRebindAfterUnbindIsLegal(t *testing.T) {
 	h := newHarness(t)
-	h.b.Bind()
-	h.b.Unbind()
+	h.bind()
+	h.unbind()
 	requireClean(t, h.b)
 
 	h.f.OnBindAdapter = func(nd *binding.NDIS, _ oid.BindParameters) binding.Status {
@@ -141,13 +141,13 @@ func TestRebindAfterUnbindIsLegal(t *testing.T) {
 		nd.OidRequest(backfillQuery)
 		return st
 	}
-	h.b.Bind()
+	h.bind()
 	require.Equal(t, fsm.Paused, h.b.State())
-	h.b.Restart(false)
+	h.restart(false)
 	h.send()
 	h.b.CompleteSend(0, true)
-	h.b.Pause()
-	h.b.Unbind()
+	h.pause()
+	h.unbind()
 	require.Equal(t, fsm.Unbound, h.b.State())
 	requireClean(t, h.b)
 	require.Equal(t, pool.Live{}, h.b.Pools().LiveCount(pool.OwnerProtocol))
@@ -180,7 +180,7 @@ func TestFindingsCarryTheStep(t *testing.T) {
 	h.b.SetStep(3)
 	h.send() // SendBackfillShortfall
 	h.b.SetStep(9)
-	h.b.Pause() // PauseWithOutstanding
+	h.pause() // PauseWithOutstanding
 	fs := h.b.Findings()
 	require.Len(t, fs, 2, findingsText(fs))
 	require.Equal(t, 3, fs[0].Step)
@@ -277,7 +277,7 @@ func TestLegalLifecycleDrawsNothing(t *testing.T) {
 
 	b := h.b
 	// Bind: the open pends, so the bind pends.
-	b.Bind()
+	require.NoError(t, b.Bind())
 	require.Equal(t, fsm.Opening, b.State())
 	require.Equal(t, binding.Outstanding{OpenPending: true, BindPending: true}, b.Outstanding())
 	require.True(t, b.Busy())
@@ -288,7 +288,7 @@ func TestLegalLifecycleDrawsNothing(t *testing.T) {
 
 	// While paused, NDIS attaches a VPN filter; the restart attributes say so.
 	require.NoError(t, h.stack.Apply(oid.Edit{Insert: &oid.Layer{Name: "vpn", DataBackfill: 64, ContextBackfill: 16}}))
-	b.Restart(true)
+	require.NoError(t, b.Restart(true))
 	require.Equal(t, fsm.Running, b.State())
 	require.Equal(t, oid.Needs{DataBackfill: 96, ContextBackfill: 32}, needs)
 
@@ -313,14 +313,14 @@ func TestLegalLifecycleDrawsNothing(t *testing.T) {
 	require.Equal(t, 0, b.Outstanding().HeldReceives)
 
 	// Pause pends on the last send and completes from its send-complete.
-	b.Pause()
+	require.NoError(t, b.Pause())
 	require.Equal(t, fsm.Pausing, b.State())
 	require.Equal(t, binding.NetEventPause, b.Outstanding().PnP)
 	b.CompleteSend(0, true)
 	require.Equal(t, fsm.Paused, b.State())
 
 	// Unbind pends on a pended close.
-	b.Unbind()
+	require.NoError(t, b.Unbind())
 	require.Equal(t, fsm.Closing, b.State())
 	require.Equal(t, binding.Outstanding{ClosePending: true, UnbindPending: true}, b.Outstanding())
 	b.CompleteClose()
@@ -345,7 +345,7 @@ func brokenRun(h *harness) {
 	h.b.SetStep(2)
 	h.b.Indicate(2, false)
 	h.b.SetStep(3)
-	h.b.Pause()
+	h.pause()
 }
 
 // Reset makes a used, halted binding Unbound and empty, and a second run of
@@ -391,4 +391,27 @@ func TestResetForgetsWarningsAndFaults(t *testing.T) {
 	require.False(t, h.f.Pool.IsNull())
 	h.send()
 	requireOnly(t, h.b, rule.SendBackfillShortfall, fsm.Running)
+}
+
+// The environment's lifecycle moves refuse a move the state does not allow,
+// or one made while NDIS waits for the protocol, and change nothing then.
+func TestIllegalMovesAreRefused(t *testing.T) {
+	h := newHarness(t)
+	require.Error(t, h.b.Restart(true), "Unbound")
+	require.Error(t, h.b.Pause(), "Unbound")
+	h.f.OnBindAdapter = func(nd *binding.NDIS, _ oid.BindParameters) binding.Status {
+		h.f.DefaultBind(nd)
+		return binding.StatusPending
+	}
+	h.bind()
+	require.Error(t, h.b.Bind(), "Opening")
+	h.work(func(nd *binding.NDIS) { nd.CompleteBindAdapter(binding.StatusSuccess) })
+	require.Error(t, h.b.Pause(), "Paused")
+	h.f.OnNetPnPEvent = func(*binding.NDIS, binding.PnPEvent) binding.Status { return binding.StatusPending }
+	h.restart(true)
+	err := h.b.Pause()
+	require.Error(t, err, "a restart is pending")
+	require.Contains(t, err.Error(), "waiting for the protocol")
+	require.Equal(t, fsm.Restarting, h.b.State())
+	requireClean(t, h.b)
 }

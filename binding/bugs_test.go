@@ -43,7 +43,7 @@ func TestFindingsOfARunSurviveReset(t *testing.T) {
 	t.Skip("BUG: Findings() aliases the binding's buffer; Reset and the next run overwrite " +
 		"findings a caller kept from the previous run (copy, or document 'valid until Reset')")
 	h := newHarness(t)
-	h.b.Bind()
+	h.bind()
 	h.send() // SendWhileNotRunning
 	kept := h.b.Findings()
 	require.Equal(t, rule.SendWhileNotRunning, kept[0].Rule)

@@ -87,7 +87,9 @@ func ExampleBinding() {
 	b.Reset(&eager{}, stack, never{})
 
 	b.SetStep(1)
-	b.Bind()
+	if err := b.Bind(); err != nil {
+		panic(err)
+	}
 	fmt.Println("after bind:", b.State())
 
 	b.SetStep(2)

@@ -196,9 +196,31 @@ func newHarness(t *testing.T, filters ...oid.Layer) *harness {
 // running binds and restarts the binding with the default callbacks.
 func (h *harness) running() {
 	h.t.Helper()
-	h.b.Bind()
-	h.b.Restart(true)
+	h.bind()
+	h.restart(true)
 	require.Equal(h.t, fsm.Running, h.b.State(), "findings: %s", findingsText(h.b.Findings()))
+}
+
+// bind, restart, pause and unbind are the environment's lifecycle moves;
+// each must be one the binding accepts in its state.
+func (h *harness) bind() {
+	h.t.Helper()
+	require.NoError(h.t, h.b.Bind())
+}
+
+func (h *harness) restart(withAttributes bool) {
+	h.t.Helper()
+	require.NoError(h.t, h.b.Restart(withAttributes))
+}
+
+func (h *harness) pause() {
+	h.t.Helper()
+	require.NoError(h.t, h.b.Pause())
+}
+
+func (h *harness) unbind() {
+	h.t.Helper()
+	require.NoError(h.t, h.b.Unbind())
 }
 
 // work runs fn as the design's next work item: the way a test acts as the

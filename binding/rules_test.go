@@ -90,12 +90,12 @@ var ruleCases = []ruleCase{
 	// https://learn.microsoft.com/windows-hardware/drivers/network/pausing-a-binding
 	{rule: rule.SendWhileNotRunning, name: "send in Paused, right after the bind", state: fsm.Paused,
 		broken: func(h *harness) {
-			h.b.Bind()
+			h.bind()
 			h.send()
 		},
 		legal: func(h *harness) {
-			h.b.Bind()
-			h.b.Restart(true)
+			h.bind()
+			h.restart(true)
 			h.send()
 		}},
 	{rule: rule.SendWhileNotRunning, name: "send from ProtocolBindAdapterEx after the open", state: fsm.Opening,
@@ -105,7 +105,7 @@ var ruleCases = []ruleCase{
 				h.f.Send(nd)
 				return st
 			}
-			h.b.Bind()
+			h.bind()
 		},
 		legal: func(h *harness) {
 			h.f.OnBindAdapter = func(nd *binding.NDIS, _ oid.BindParameters) binding.Status {
@@ -113,21 +113,21 @@ var ruleCases = []ruleCase{
 				nd.FreeNetBufferList(h.f.Alloc(nd, 0))
 				return st
 			}
-			h.b.Bind()
+			h.bind()
 		}},
 	{rule: rule.SendWhileNotRunning, name: "new send while a pause is pending", state: fsm.Pausing,
 		broken: func(h *harness) {
 			pauseWhenDrained(h)
 			h.running()
 			h.b.Write(64)
-			h.b.Pause()
+			h.pause()
 			h.b.Write(64)
 		},
 		legal: func(h *harness) {
 			pauseWhenDrained(h)
 			h.running()
 			h.b.Write(64)
-			h.b.Pause()
+			h.pause()
 			h.b.CompleteSend(0, true)
 			require.Equal(h.t, fsm.Paused, h.b.State())
 		}},
@@ -346,13 +346,13 @@ var ruleCases = []ruleCase{
 		broken: func(h *harness) {
 			h.running()
 			h.send()
-			h.b.Pause()
+			h.pause()
 		},
 		legal: func(h *harness) {
 			pauseWhenDrained(h)
 			h.running()
 			h.b.Write(64)
-			h.b.Pause()
+			h.pause()
 			h.b.CompleteSend(0, true)
 		}},
 	{rule: rule.PauseWithOutstanding, name: "pause returns SUCCESS holding a receive", state: fsm.Pausing,
@@ -360,7 +360,7 @@ var ruleCases = []ruleCase{
 			keepReceives(h)
 			h.running()
 			h.b.Indicate(1, false)
-			h.b.Pause()
+			h.pause()
 		},
 		legal: func(h *harness) {
 			kept := keepReceives(h)
@@ -373,14 +373,14 @@ var ruleCases = []ruleCase{
 			}
 			h.running()
 			h.b.Indicate(1, false)
-			h.b.Pause()
+			h.pause()
 		}},
 	{rule: rule.PauseWithOutstanding, name: "pended pause completed before its send", state: fsm.Pausing,
 		broken: func(h *harness) {
 			pauseWhenDrained(h)
 			h.running()
 			h.b.Write(64)
-			h.b.Pause()
+			h.pause()
 			h.work(func(nd *binding.NDIS) { nd.CompleteNetPnPEvent(binding.StatusSuccess) })
 		},
 		legal: func(h *harness) {
@@ -391,7 +391,7 @@ var ruleCases = []ruleCase{
 			}
 			h.running()
 			h.b.Write(64)
-			h.b.Pause()
+			h.pause()
 			h.b.CompleteSend(0, true)
 			h.work(func(nd *binding.NDIS) { nd.CompleteNetPnPEvent(binding.StatusSuccess) })
 		}},
@@ -408,14 +408,14 @@ var ruleCases = []ruleCase{
 				return binding.StatusSuccess
 			}
 			h.running()
-			h.b.Pause()
+			h.pause()
 			h.b.PauseOverdue(1000)
 		},
 		legal: func(h *harness) {
 			pauseWhenDrained(h)
 			h.running()
 			h.b.Write(64)
-			h.b.Pause()
+			h.pause()
 			h.b.CompleteSend(0, true)
 			h.b.PauseOverdue(1000) // nothing is pending any more
 		}},
@@ -424,14 +424,14 @@ var ruleCases = []ruleCase{
 			pauseWhenDrained(h)
 			h.running()
 			h.b.Write(64)
-			h.b.Pause()
+			h.pause()
 			h.b.PauseOverdue(1000)
 		},
 		legal: func(h *harness) {
 			pauseWhenDrained(h)
 			h.running()
 			h.b.PauseOverdue(1000) // no pause pending: the watchdog has nothing to say
-			h.b.Pause()
+			h.pause()
 			h.b.PauseOverdue(1000) // nor after a pause that returned SUCCESS
 		}},
 
@@ -446,7 +446,7 @@ var ruleCases = []ruleCase{
 				h.f.DefaultBind(nd)
 				return binding.StatusPending
 			}
-			h.b.Bind()
+			h.bind()
 			h.b.PendedOverdue(1000)
 		},
 		legal: func(h *harness) {
@@ -454,21 +454,21 @@ var ruleCases = []ruleCase{
 				h.f.DefaultBind(nd)
 				return binding.StatusPending
 			}
-			h.b.Bind()
+			h.bind()
 			h.work(func(nd *binding.NDIS) { nd.CompleteBindAdapter(binding.StatusSuccess) })
 			h.b.PendedOverdue(1000)
 		}},
 	{rule: rule.PendedNotCompleted, name: "pended restart never completed", state: fsm.Restarting,
 		broken: func(h *harness) {
 			h.f.OnNetPnPEvent = func(*binding.NDIS, binding.PnPEvent) binding.Status { return binding.StatusPending }
-			h.b.Bind()
-			h.b.Restart(true)
+			h.bind()
+			h.restart(true)
 			h.b.PendedOverdue(1000)
 		},
 		legal: func(h *harness) {
 			h.f.OnNetPnPEvent = func(*binding.NDIS, binding.PnPEvent) binding.Status { return binding.StatusPending }
-			h.b.Bind()
-			h.b.Restart(true)
+			h.bind()
+			h.restart(true)
 			h.work(func(nd *binding.NDIS) { nd.CompleteNetPnPEvent(binding.StatusSuccess) })
 			h.b.PendedOverdue(1000)
 		}},
@@ -478,8 +478,8 @@ var ruleCases = []ruleCase{
 				h.f.DefaultUnbind(nd)
 				return binding.StatusPending
 			}
-			h.b.Bind()
-			h.b.Unbind()
+			h.bind()
+			h.unbind()
 			h.b.PendedOverdue(1000)
 		},
 		legal: func(h *harness) {
@@ -487,8 +487,8 @@ var ruleCases = []ruleCase{
 				h.f.DefaultUnbind(nd)
 				return binding.StatusPending
 			}
-			h.b.Bind()
-			h.b.Unbind()
+			h.bind()
+			h.unbind()
 			h.work(func(nd *binding.NDIS) { nd.CompleteUnbindAdapter() })
 			h.b.PendedOverdue(1000)
 		}},
@@ -501,16 +501,16 @@ var ruleCases = []ruleCase{
 			h.running()
 			h.d.on[binding.DecideOidPends] = true
 			h.work(func(nd *binding.NDIS) { nd.OidRequest(backfillQuery) })
-			h.b.Pause()
-			h.b.Unbind()
+			h.pause()
+			h.unbind()
 		},
 		legal: func(h *harness) {
 			h.running()
 			h.d.on[binding.DecideOidPends] = true
 			h.work(func(nd *binding.NDIS) { nd.OidRequest(backfillQuery) })
 			h.b.CompleteOid(0, true)
-			h.b.Pause()
-			h.b.Unbind()
+			h.pause()
+			h.unbind()
 		}},
 	{rule: rule.CloseWithOutstanding, name: "adapter closed with a send in flight", state: fsm.Running,
 		broken: func(h *harness) {
@@ -536,7 +536,7 @@ var ruleCases = []ruleCase{
 				nd.OidRequest(backfillQuery)
 				return h.f.DefaultBind(nd)
 			}
-			h.b.Bind()
+			h.bind()
 		},
 		legal: func(h *harness) {
 			h.f.OnBindAdapter = func(nd *binding.NDIS, _ oid.BindParameters) binding.Status {
@@ -544,7 +544,7 @@ var ruleCases = []ruleCase{
 				nd.OidRequest(backfillQuery)
 				return st
 			}
-			h.b.Bind()
+			h.bind()
 		}},
 	{rule: rule.OidInInvalidState, name: "OID while the open is pended", state: fsm.Opening,
 		broken: func(h *harness) {
@@ -555,7 +555,7 @@ var ruleCases = []ruleCase{
 				nd.OidRequest(backfillQuery)
 				return binding.StatusPending
 			}
-			h.b.Bind()
+			h.bind()
 		},
 		legal: func(h *harness) {
 			h.d.on[binding.DecideOpenPends] = true
@@ -568,7 +568,7 @@ var ruleCases = []ruleCase{
 				nd.OidRequest(backfillQuery)
 				nd.CompleteBindAdapter(st)
 			}
-			h.b.Bind()
+			h.bind()
 			h.b.CompleteOpen(true)
 		}},
 	{rule: rule.OidInInvalidState, name: "OID while Unbound", state: fsm.Unbound,
@@ -578,7 +578,7 @@ var ruleCases = []ruleCase{
 		},
 		legal: func(h *harness) {
 			h.f.OnWrite = func(nd *binding.NDIS, _ uint32) { nd.OidRequest(backfillQuery) }
-			h.b.Bind()
+			h.bind()
 			h.b.Write(64)
 		}},
 	{rule: rule.OidInInvalidState, name: "OID after NdisCloseAdapterEx", state: fsm.Closing,
@@ -589,16 +589,16 @@ var ruleCases = []ruleCase{
 				nd.FreeNetBufferListPool(h.f.Pool)
 				return binding.StatusSuccess
 			}
-			h.b.Bind()
-			h.b.Unbind()
+			h.bind()
+			h.unbind()
 		},
 		legal: func(h *harness) {
 			h.f.OnUnbindAdapter = func(nd *binding.NDIS) binding.Status {
 				nd.OidRequest(oid.Request{Type: oid.Set, OID: oid.OIDGenCurrentPacketFilter})
 				return h.f.DefaultUnbind(nd)
 			}
-			h.b.Bind()
-			h.b.Unbind()
+			h.bind()
+			h.unbind()
 		}},
 
 	// UnexpectedCompletion: the protocol completes only what NDIS waits for.
@@ -611,7 +611,7 @@ var ruleCases = []ruleCase{
 				h.f.DefaultBind(nd)
 				return binding.StatusPending
 			}
-			h.b.Bind()
+			h.bind()
 			h.work(func(nd *binding.NDIS) {
 				nd.CompleteBindAdapter(binding.StatusSuccess)
 				nd.CompleteBindAdapter(binding.StatusSuccess)
@@ -622,7 +622,7 @@ var ruleCases = []ruleCase{
 				h.f.DefaultBind(nd)
 				return binding.StatusPending
 			}
-			h.b.Bind()
+			h.bind()
 			h.work(func(nd *binding.NDIS) { nd.CompleteBindAdapter(binding.StatusSuccess) })
 			require.Equal(h.t, fsm.Paused, h.b.State())
 		}},
@@ -633,16 +633,16 @@ var ruleCases = []ruleCase{
 				nd.CompleteBindAdapter(st) // before returning: nothing is pending yet
 				return st
 			}
-			h.b.Bind()
+			h.bind()
 		},
-		legal: func(h *harness) { h.b.Bind() }},
+		legal: func(h *harness) { h.bind() }},
 	{rule: rule.UnexpectedCompletion, name: "bind completed with PENDING", state: fsm.Opening,
 		broken: func(h *harness) {
 			h.f.OnBindAdapter = func(nd *binding.NDIS, _ oid.BindParameters) binding.Status {
 				h.f.DefaultBind(nd)
 				return binding.StatusPending
 			}
-			h.b.Bind()
+			h.bind()
 			h.work(func(nd *binding.NDIS) { nd.CompleteBindAdapter(binding.StatusPending) })
 		},
 		legal: func(h *harness) {
@@ -650,7 +650,7 @@ var ruleCases = []ruleCase{
 				h.f.DefaultBind(nd)
 				return binding.StatusPending
 			}
-			h.b.Bind()
+			h.bind()
 			h.work(func(nd *binding.NDIS) { nd.CompleteBindAdapter(binding.StatusSuccess) })
 		}},
 	{rule: rule.UnexpectedCompletion, name: "PnP event completed that was never pended", state: fsm.Running,
@@ -660,8 +660,8 @@ var ruleCases = []ruleCase{
 		},
 		legal: func(h *harness) {
 			h.f.OnNetPnPEvent = func(*binding.NDIS, binding.PnPEvent) binding.Status { return binding.StatusPending }
-			h.b.Bind()
-			h.b.Restart(true)
+			h.bind()
+			h.restart(true)
 			h.work(func(nd *binding.NDIS) { nd.CompleteNetPnPEvent(binding.StatusSuccess) })
 			require.Equal(h.t, fsm.Running, h.b.State())
 		}},
@@ -672,28 +672,28 @@ var ruleCases = []ruleCase{
 				nd.CompleteUnbindAdapter()
 				return binding.StatusSuccess
 			}
-			h.b.Bind()
-			h.b.Unbind()
+			h.bind()
+			h.unbind()
 		},
 		legal: func(h *harness) {
 			h.f.OnUnbindAdapter = func(nd *binding.NDIS) binding.Status {
 				h.f.DefaultUnbind(nd)
 				return binding.StatusPending
 			}
-			h.b.Bind()
-			h.b.Unbind()
+			h.bind()
+			h.unbind()
 			h.work(func(nd *binding.NDIS) { nd.CompleteUnbindAdapter() })
 			require.Equal(h.t, fsm.Unbound, h.b.State())
 		}},
 	{rule: rule.UnexpectedCompletion, name: "unbind completed after the binding is gone", state: fsm.Unbound,
 		broken: func(h *harness) {
-			h.b.Bind()
-			h.b.Unbind()
+			h.bind()
+			h.unbind()
 			h.work(func(nd *binding.NDIS) { nd.CompleteUnbindAdapter() })
 		},
 		legal: func(h *harness) {
-			h.b.Bind()
-			h.b.Unbind()
+			h.bind()
+			h.unbind()
 			h.work(func(*binding.NDIS) {})
 		}},
 	{rule: rule.UnexpectedCompletion, name: "adapter opened twice", state: fsm.Opening,
@@ -703,21 +703,21 @@ var ruleCases = []ruleCase{
 				nd.OpenAdapter()
 				return st
 			}
-			h.b.Bind()
+			h.bind()
 		},
-		legal: func(h *harness) { h.b.Bind() }},
+		legal: func(h *harness) { h.bind() }},
 	{rule: rule.UnexpectedCompletion, name: "adapter closed twice", state: fsm.Closing,
 		broken: func(h *harness) {
 			h.f.OnUnbindAdapter = func(nd *binding.NDIS) binding.Status {
 				nd.CloseAdapter()
 				return h.f.DefaultUnbind(nd)
 			}
-			h.b.Bind()
-			h.b.Unbind()
+			h.bind()
+			h.unbind()
 		},
 		legal: func(h *harness) {
-			h.b.Bind()
-			h.b.Unbind()
+			h.bind()
+			h.unbind()
 		}},
 
 	// PoolChangedWhileActive: pools are made and freed while Opening,
@@ -748,12 +748,12 @@ var ruleCases = []ruleCase{
 				return binding.StatusSuccess
 			}
 			h.running()
-			h.b.Pause()
+			h.pause()
 		},
 		legal: func(h *harness) {
 			h.running()
-			h.b.Pause()
-			h.b.Unbind() // the default unbind frees it, in Closing
+			h.pause()
+			h.unbind() // the default unbind frees it, in Closing
 		}},
 
 	// LeakAtUnbind: at Unbound the binding holds nothing and the adapter is
@@ -762,12 +762,12 @@ var ruleCases = []ruleCase{
 	{rule: rule.LeakAtUnbind, name: "pool never freed", state: fsm.Unbound,
 		broken: func(h *harness) {
 			h.f.OnUnbindAdapter = unbindWithoutFreeing
-			h.b.Bind()
-			h.b.Unbind()
+			h.bind()
+			h.unbind()
 		},
 		legal: func(h *harness) {
-			h.b.Bind()
-			h.b.Unbind()
+			h.bind()
+			h.unbind()
 		}},
 	{rule: rule.LeakAtUnbind, name: "sent NBL never freed", state: fsm.Unbound,
 		broken: func(h *harness) {
@@ -776,29 +776,29 @@ var ruleCases = []ruleCase{
 			h.running()
 			h.send()
 			h.b.CompleteSend(0, true)
-			h.b.Pause()
-			h.b.Unbind()
+			h.pause()
+			h.unbind()
 		},
 		legal: func(h *harness) {
 			h.running()
 			h.send()
 			h.b.CompleteSend(0, true)
-			h.b.Pause()
-			h.b.Unbind()
+			h.pause()
+			h.unbind()
 		}},
 	{rule: rule.LeakAtUnbind, name: "received NBL never returned", state: fsm.Unbound,
 		broken: func(h *harness) {
 			keepReceives(h)
-			h.b.Bind()
+			h.bind()
 			h.b.Indicate(1, false)
-			h.b.Unbind()
+			h.unbind()
 		},
 		legal: func(h *harness) {
 			kept := keepReceives(h)
-			h.b.Bind()
+			h.bind()
 			h.b.Indicate(1, false)
 			returnAll(h, kept)
-			h.b.Unbind()
+			h.unbind()
 		}},
 	{rule: rule.LeakAtUnbind, name: "adapter never closed", state: fsm.Unbound,
 		broken: func(h *harness) {
@@ -806,18 +806,18 @@ var ruleCases = []ruleCase{
 				nd.FreeNetBufferListPool(h.f.Pool)
 				return binding.StatusSuccess
 			}
-			h.b.Bind()
-			h.b.Unbind()
+			h.bind()
+			h.unbind()
 		},
 		legal: func(h *harness) {
-			h.b.Bind()
-			h.b.Unbind()
+			h.bind()
+			h.unbind()
 		}},
 	{rule: rule.LeakAtUnbind, name: "unbind returned SUCCESS before the pended close completed", state: fsm.Unbound,
 		broken: func(h *harness) {
 			h.d.on[binding.DecideClosePends] = true
-			h.b.Bind()
-			h.b.Unbind()
+			h.bind()
+			h.unbind()
 		},
 		legal: func(h *harness) {
 			h.d.on[binding.DecideClosePends] = true
@@ -829,8 +829,8 @@ var ruleCases = []ruleCase{
 				nd.FreeNetBufferListPool(h.f.Pool)
 				nd.CompleteUnbindAdapter()
 			}
-			h.b.Bind()
-			h.b.Unbind()
+			h.bind()
+			h.unbind()
 			h.b.CompleteClose()
 		}},
 	{rule: rule.LeakAtUnbind, name: "failed bind leaves the adapter open", state: fsm.Unbound,
@@ -840,7 +840,7 @@ var ruleCases = []ruleCase{
 				nd.FreeNetBufferListPool(h.f.Pool)
 				return binding.StatusResources
 			}
-			h.b.Bind()
+			h.bind()
 		},
 		legal: func(h *harness) {
 			h.f.OnBindAdapter = func(nd *binding.NDIS, _ oid.BindParameters) binding.Status {
@@ -849,7 +849,7 @@ var ruleCases = []ruleCase{
 				nd.FreeNetBufferListPool(h.f.Pool)
 				return binding.StatusResources
 			}
-			h.b.Bind()
+			h.bind()
 			require.Equal(h.t, fsm.Unbound, h.b.State())
 		}},
 
@@ -982,7 +982,7 @@ var ruleCases = []ruleCase{
 				h.f.Alloc(nd, 0)
 				return st
 			}
-			h.b.Bind()
+			h.bind()
 		},
 		legal: func(h *harness) {
 			h.b.SetFaults(failAll{})
@@ -992,7 +992,7 @@ var ruleCases = []ruleCase{
 				}
 				return h.f.DefaultBind(nd)
 			}
-			h.b.Bind()
+			h.bind()
 			require.Equal(h.t, fsm.Unbound, h.b.State())
 		}},
 
@@ -1075,12 +1075,12 @@ func TestOverdueWatchdogsAreDisjoint(t *testing.T) {
 	}
 	h := newHarness(t)
 	pendAll(h)
-	h.b.Bind()
-	h.b.Restart(true)
+	h.bind()
+	h.restart(true)
 	h.b.PauseOverdue(1000) // a restart is pending, not a pause
 	requireClean(t, h.b)
 	h.work(func(nd *binding.NDIS) { nd.CompleteNetPnPEvent(binding.StatusSuccess) })
-	h.b.Pause()
+	h.pause()
 	h.b.PendedOverdue(1000) // a pause is pending: not this watchdog's
 	requireClean(t, h.b)
 	h.b.PauseOverdue(1000)

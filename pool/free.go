@@ -89,7 +89,7 @@ func (t *Tracker) FreeNetBufferListPool(p NBLPool) error {
 	if err != nil {
 		return err
 	}
-	return t.freePool(ps, p.slot, p.String(), "NBL")
+	return t.freePool(ps, p.slot, "NBL")
 }
 
 // FreeNetBufferPool models NdisFreeNetBufferPool.
@@ -98,11 +98,12 @@ func (t *Tracker) FreeNetBufferPool(p NBPool) error {
 	if err != nil {
 		return err
 	}
-	return t.freePool(ps, p.slot, p.String(), "NB")
+	return t.freePool(ps, p.slot, "NB")
 }
 
-func (t *Tracker) freePool(ps *poolSlot, slot uint32, obj, kind string) error {
+func (t *Tracker) freePool(ps *poolSlot, slot uint32, kind string) error {
 	if ps.counter.Live > 0 {
+		obj := name(kind+" pool", ps.serial)
 		return finding(rule.PoolFreedWithOutstanding, append([]string{obj}, t.liveIn(slot, 4)...),
 			"%s freed with %d %s(s) still allocated from it (%s)", obj, ps.counter.Live, kind,
 			strings.Join(t.liveIn(slot, 4), ", "))

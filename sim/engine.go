@@ -121,7 +121,7 @@ func (e *Engine) step() {
 	e.tick++
 	e.b.SetStep(e.tick)
 	e.legalMoves()
-	m := e.moves[e.ch.draw(len(e.moves))]
+	m := e.pick()
 	e.apply(m)
 	e.afterMove(m.kind == mvWorkItem)
 	e.check()
@@ -131,6 +131,23 @@ func (e *Engine) check() {
 	if e.observe != nil && e.broken == nil {
 		e.broken = e.observe(e.b)
 	}
+}
+
+// pick draws one of the legal moves by weight. Choice 0 is the first move,
+// so shrinking toward 0 prefers the simplest one.
+func (e *Engine) pick() move {
+	total := 0
+	for _, m := range e.moves {
+		total += weight[m.kind]
+	}
+	v := e.ch.draw(total)
+	for _, m := range e.moves {
+		if v < weight[m.kind] {
+			return m
+		}
+		v -= weight[m.kind]
+	}
+	return e.moves[len(e.moves)-1]
 }
 
 // afterMove runs what NDIS does on its own between moves: finishing a stack

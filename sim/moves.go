@@ -23,6 +23,15 @@ const (
 
 type move struct{ kind moveKind }
 
+// weight is how often a move is chosen against the others: traffic and
+// completions dominate a binding's life; lifecycle events are rare, as they
+// are in a driver's, and they are also the expensive moves.
+var weight = [...]int{
+	mvCompleteSend: 6, mvCompleteOid: 3, mvCompleteOpen: 3, mvCompleteClose: 3,
+	mvWorkItem: 2, mvWrite: 8, mvIndicate: 3,
+	mvBind: 1, mvRestart: 1, mvPause: 1, mvEditStack: 1, mvUnbind: 1,
+}
+
 // legalMoves lists what the environment may do now. While the design has a
 // pause or another operation pended, NDIS starts nothing new: it only
 // delivers what it owes and lets the design's work run.

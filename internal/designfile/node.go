@@ -126,15 +126,18 @@ func (o *object) probability(name string, def float64) float64 {
 	return def
 }
 
-// list is the items of an optional list; a key with no value (every item
-// commented out) is an empty list.
-func (o *object) list(name string) []*yaml.Node {
+// list is the items of an optional list of at most max items; a key with
+// no value (every item commented out) is an empty list.
+func (o *object) list(name string, max int) []*yaml.Node {
 	n, ok := o.vals[name]
 	if !ok || isNull(n) {
 		return nil
 	}
 	if n.Kind != yaml.SequenceNode || n.Tag != "!!seq" {
 		o.d.fail(n, o.child(name), "expected a list, got %s", describe(n))
+	}
+	if len(n.Content) > max {
+		o.d.fail(n.Content[max], fmt.Sprintf("%s[%d]", o.child(name), max), "expected a list of at most %d items", max)
 	}
 	return n.Content
 }

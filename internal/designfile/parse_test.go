@@ -235,6 +235,7 @@ func TestMalformed(t *testing.T) {
 		{name: "insert of a duplicate name", src: base + "  changes:\n    - insert: {name: qos}\nprotocol: {}\n", line: 7, col: 7, field: "stack.changes[0].insert", msg: `a layer named "qos" is already in the stack nic < qos`},
 		{name: "insert and remove in one change", src: base + "  changes:\n    - {insert: {name: vpn}, remove: qos}\n", line: 7, col: 7, field: "stack.changes[0]", msg: "expected one of insert or remove, got both"},
 		{name: "empty change", src: base + "  changes: [{}]\n", line: 6, col: 13, field: "stack.changes[0]", msg: "expected insert: {name, data_backfill, context_backfill} or remove: NAME"},
+		{name: "65 filters", src: "version: 1\nname: t\nstack:\n  miniport: {name: nic}\n  filters:\n" + strings.Repeat("    - {name: f}\n", 65), line: 70, col: 7, field: "stack.filters[64]", msg: "expected a list of at most 64 items"},
 		{name: "duplicate filter name", src: "version: 1\nname: t\nstack:\n  miniport: {name: nic}\n  filters: [{name: a}, {name: nic}]\n", line: 5, col: 31, field: "stack.filters[1].name", msg: `"nic" is already the name of the miniport`},
 
 		// go designs

@@ -13,6 +13,14 @@ var layerFields = []string{"name", "data_backfill", "context_backfill"}
 // ContextBackFillSize.
 const maxBackfill = 65535
 
+// Real stacks have a handful of filters and a run pauses a few times; the
+// bounds keep a huge file from costing seconds to check (each change is
+// checked against the whole stack) or the simulator from crawling.
+const (
+	maxFilters = 64
+	maxChanges = 1024
+)
+
 func (d *decoder) stack(top *object) (*oid.Stack, []oid.Edit) {
 	so := top.needSub("stack", "maa", "miniport", "filters", "changes")
 	maa := oid.MAA64
@@ -34,7 +42,7 @@ func (d *decoder) stack(top *object) (*oid.Stack, []oid.Edit) {
 	// point at the line of the second use.
 	owner := map[string]string{miniport.Name: "the miniport"}
 	var filters []oid.Layer
-	for i, item := range so.list("filters") {
+	for i, item := range so.list("filters", maxFilters) {
 		path := fmt.Sprintf("stack.filters[%d]", i)
 		fo := d.object(item, item, path, layerFields...)
 		l := d.layer(fo)
@@ -63,7 +71,7 @@ func (d *decoder) layer(o *object) oid.Layer {
 // changes are checked by applying them, in order, to a copy of the stack:
 // whether `remove: qos` makes sense depends on the changes before it.
 func (d *decoder) changes(so *object, stack *oid.Stack) []oid.Edit {
-	items := so.list("changes")
+	items := so.list("changes", maxChanges)
 	if len(items) == 0 {
 		return nil
 	}

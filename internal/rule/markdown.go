@@ -24,8 +24,8 @@ names a bug check.
   A rule is never renamed; new rules may be added.
 - MAA = MEMORY_ALLOCATION_ALIGNMENT: 16 on 64-bit Windows (the default), 8 on
   32-bit.
-- Sources are the NDIS documentation pages each rule rests on, labelled by the
-  tag ndissim's contract gives them.
+- Sources link the NDIS documentation pages a rule rests on; the labels (S1,
+  S2, ...) are ndissim's tags for those pages.
 `)
 	for _, group := range groups() {
 		fmt.Fprintf(&b, "\n## %s\n\n", group)

@@ -24,7 +24,29 @@ func TestRulesDocMatchesCatalogue(t *testing.T) {
 	}
 	got, err := os.ReadFile(rulesDoc)
 	require.NoError(t, err, "regenerate with: go test ./internal/rule -update")
-	require.Equal(t, want, string(got), "docs/rules.md is stale; regenerate with: go test ./internal/rule -update")
+	if string(got) != want {
+		line, have, wantLine := firstDifference(string(got), want)
+		t.Fatalf("docs/rules.md is stale; regenerate with: go test ./internal/rule -update\n"+
+			"first difference at line %d:\n have: %q\n want: %q", line, have, wantLine)
+	}
+}
+
+// firstDifference finds the first line where a and b differ (1-based).
+func firstDifference(a, b string) (line int, la, lb string) {
+	as, bs := strings.Split(a, "\n"), strings.Split(b, "\n")
+	for i := 0; i < max(len(as), len(bs)); i++ {
+		la, lb = "", ""
+		if i < len(as) {
+			la = as[i]
+		}
+		if i < len(bs) {
+			lb = bs[i]
+		}
+		if la != lb || i >= len(as) || i >= len(bs) {
+			return i + 1, la, lb
+		}
+	}
+	return 0, "", ""
 }
 
 // Every rule has its row, under its group's heading, in catalogue order.

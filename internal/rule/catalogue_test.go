@@ -1,0 +1,179 @@
+package rule_test
+
+import (
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/ndissim/ndissim/internal/rule"
+)
+
+// nameConstants reads the Name constants declared in catalogue.go, in
+// order, with their values.
+func nameConstants(t *testing.T) (idents []string, values []rule.Name) {
+	t.Helper()
+	f, err := parser.ParseFile(token.NewFileSet(), "catalogue.go", nil, 0)
+	require.NoError(t, err)
+	for _, decl := range f.Decls {
+		gd, ok := decl.(*ast.GenDecl)
+		if !ok || gd.Tok != token.CONST {
+			continue
+		}
+		for _, spec := range gd.Specs {
+			vs := spec.(*ast.ValueSpec)
+			if id, ok := vs.Type.(*ast.Ident); !ok || id.Name != "Name" {
+				continue
+			}
+			for i, n := range vs.Names {
+				lit, ok := vs.Values[i].(*ast.BasicLit)
+				require.True(t, ok && lit.Kind == token.STRING, "%s is not a string literal", n.Name)
+				v, err := strconv.Unquote(lit.Value)
+				require.NoError(t, err)
+				idents = append(idents, n.Name)
+				values = append(values, rule.Name(v))
+			}
+		}
+	}
+	require.NotEmpty(t, idents, "no Name constants found in catalogue.go")
+	return idents, values
+}
+
+// Every Name constant is in the catalogue, under its own spelling, and the
+// catalogue holds nothing else.
+func TestEveryNameConstantIsCatalogued(t *testing.T) {
+	idents, values := nameConstants(t)
+	for i, id := range idents {
+		require.Equal(t, id, string(values[i]), "the constant %s must spell its own name", id)
+		_, ok := rule.Lookup(values[i])
+		require.True(t, ok, "%s is declared but not in Catalogue", id)
+	}
+	require.Len(t, rule.Catalogue, len(values), "Catalogue has entries that are not Name constants")
+}
+
+func TestCatalogueNamesAreUnique(t *testing.T) {
+	seen := map[rule.Name]bool{}
+	for _, r := range rule.Catalogue {
+		require.NotEmpty(t, r.Name)
+		require.False(t, seen[r.Name], "%s appears twice", r.Name)
+		seen[r.Name] = true
+	}
+}
+
+var groups = []string{"Pools", "Structures", "Send and receive", "Lifecycle"}
+
+func TestCatalogueEntriesAreWellFormed(t *testing.T) {
+	urls := map[string]string{}
+	var order []string
+	for _, r := range rule.Catalogue {
+		require.Contains(t, []rule.Severity{rule.Error, rule.Warning}, r.Severity, r.Name)
+		require.Contains(t, groups, r.Group, r.Name)
+		require.NotEmpty(t, strings.TrimSpace(r.Summary), r.Name)
+		require.NotContains(t, r.Summary, "\n", r.Name)
+
+		if r.Name != rule.DesignPanic {
+			require.NotEmpty(t, r.Sources, "%s rests on no NDIS page", r.Name)
+		}
+		ids := map[string]bool{}
+		for _, s := range r.Sources {
+			require.Regexp(t, `^S\d+[a-z]?$`, s.ID, r.Name)
+			require.False(t, ids[s.ID], "%s cites %s twice", r.Name, s.ID)
+			ids[s.ID] = true
+			require.True(t, strings.HasPrefix(s.URL, "https://learn.microsoft.com/windows-hardware/drivers/"), "%s: %s", r.Name, s.URL)
+			if u, ok := urls[s.ID]; ok {
+				require.Equal(t, u, s.URL, "source %s has two URLs", s.ID)
+			}
+			urls[s.ID] = s.URL
+		}
+
+		// A group is one run of the catalogue, so that docs/rules.md has
+		// one table per group in catalogue order.
+		if len(order) == 0 || order[len(order)-1] != r.Group {
+			require.NotContains(t, order, r.Group, "group %s is split (at %s)", r.Group, r.Name)
+			order = append(order, r.Group)
+		}
+	}
+	require.Equal(t, groups, order)
+}
+
+func TestLookup(t *testing.T) {
+	r, ok := rule.Lookup(rule.SendBackfillShortfall)
+	require.True(t, ok)
+	require.Equal(t, rule.Warning, r.Severity)
+	_, ok = rule.Lookup("NoSuchRule")
+	require.False(t, ok)
+	require.Equal(t, rule.DoubleFree, rule.MustLookup(rule.DoubleFree).Name)
+	require.PanicsWithValue(t, "rule: unknown rule NoSuchRule", func() { rule.MustLookup("NoSuchRule") })
+	require.Equal(t, "Severity(0)", rule.Severity(0).String())
+}
+
+// pendingSimCoverage lists rules that no unit test can raise yet: they are
+// covered by sim tests (pending). Remove a rule from it as soon as a test
+// mentions it; TestEveryRuleIsTested fails on a listed rule that is covered.
+var pendingSimCoverage = []rule.Name{}
+
+// testMention matches a test naming a rule as the Go identifier rule.X.
+func testMention(name rule.Name) *regexp.Regexp {
+	return regexp.MustCompile(`\brule\.` + regexp.QuoteMeta(string(name)) + `\b`)
+}
+
+// No rule exists without a test: for every rule of the catalogue some
+// *_test.go file of the repository (outside this package, whose tests are
+// about the catalogue itself) mentions rule.<Name>.
+func TestEveryRuleIsTested(t *testing.T) {
+	root := filepath.Join("..", "..")
+	self, err := filepath.Abs(".")
+	require.NoError(t, err)
+	var sources []string
+	err = filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			if path != root && (d.Name() == "testdata" || strings.HasPrefix(d.Name(), ".")) {
+				return filepath.SkipDir
+			}
+			if abs, err := filepath.Abs(path); err == nil && abs == self {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if !strings.HasSuffix(d.Name(), "_test.go") {
+			return nil
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		sources = append(sources, string(b))
+		return nil
+	})
+	require.NoError(t, err)
+	require.NotEmpty(t, sources)
+
+	tested := func(name rule.Name) bool {
+		re := testMention(name)
+		return slices.ContainsFunc(sources, re.MatchString)
+	}
+	for _, name := range pendingSimCoverage {
+		_, ok := rule.Lookup(name)
+		require.True(t, ok, "pendingSimCoverage lists %s, which is not a rule", name)
+		require.False(t, tested(name), "%s is tested now: remove it from pendingSimCoverage", name)
+	}
+	var missing []rule.Name
+	for _, r := range rule.Catalogue {
+		if !tested(r.Name) && !slices.Contains(pendingSimCoverage, r.Name) {
+			missing = append(missing, r.Name)
+		}
+	}
+	require.Empty(t, missing, "rules that no *_test.go mentions as rule.<Name>")
+}

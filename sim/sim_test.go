@@ -1,0 +1,224 @@
+package sim_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"runtime"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/ndissim/ndissim/binding"
+	"github.com/ndissim/ndissim/internal/design"
+	"github.com/ndissim/ndissim/internal/rule"
+	"github.com/ndissim/ndissim/oid"
+	"github.com/ndissim/ndissim/sim"
+)
+
+func demo(t testing.TB) sim.Design {
+	g, ok := sim.Lookup("ndisprot")
+	require.True(t, ok)
+	d := g.Design()
+	d.Name = "demo"
+	d.Protocol = "configurable"
+	d.New = design.Configurable(design.DefaultConfig())
+	d.Source = []byte("demo")
+	return d
+}
+
+// earlyPause is the configurable protocol with one bug: it finishes a pause
+// at once, though sends are still in flight.
+type earlyPause struct{ binding.Protocol }
+
+func (p earlyPause) NetPnPEvent(nd *binding.NDIS, ev binding.PnPEvent) binding.Status {
+	if st := p.Protocol.NetPnPEvent(nd, ev); ev.Kind != binding.NetEventPause || st != binding.StatusPending {
+		return st
+	}
+	return binding.StatusSuccess
+}
+
+func broken(t testing.TB) sim.Design {
+	d := demo(t)
+	d.Name = "early-pause"
+	inner := d.New
+	d.New = func() binding.Protocol { return earlyPause{inner()} }
+	d.Source = []byte("early-pause")
+	return d
+}
+
+func TestSameSeedSameRun(t *testing.T) {
+	d := demo(t)
+	a, b := sim.NewEngine(d), sim.NewEngine(d)
+	for seed := uint64(0); seed < 200; seed++ {
+		b.Run(seed + 1000) // b carries state from another run: it must not matter
+		ra, rb := a.Trace(seed), b.Trace(seed)
+		require.Equal(t, ra.Stream, rb.Stream, "seed %d", seed)
+		require.Equal(t, ra.Lines, rb.Lines, "seed %d", seed)
+		require.Equal(t, ra.Findings, rb.Findings)
+		rc := a.Run(seed)
+		require.Equal(t, ra.Stream, rc.Stream, "tracing must not change the run")
+	}
+}
+
+func TestReplayReproducesARun(t *testing.T) {
+	e := sim.NewEngine(broken(t))
+	var found sim.Result
+	for seed := uint64(0); seed < 100 && found.Err() == nil; seed++ {
+		found = e.Run(seed)
+	}
+	require.NotNil(t, found.Err(), "the broken design must fail within 100 seeds")
+	require.Equal(t, rule.PauseWithOutstanding, found.Err().Rule)
+	again := e.Replay(found.Stream, true)
+	require.Equal(t, found.Findings, again.Findings)
+	require.NotEmpty(t, again.Lines)
+}
+
+func TestShrinkIsShortAndOneMinimal(t *testing.T) {
+	e := sim.NewEngine(broken(t))
+	var found sim.Result
+	for seed := uint64(0); found.Err() == nil; seed++ {
+		found = e.Run(seed)
+	}
+	shrunk, minimal := e.Shrink(found.Stream, rule.PauseWithOutstanding)
+	require.True(t, minimal)
+	res := e.Replay(shrunk, true)
+	require.Equal(t, rule.PauseWithOutstanding, res.Err().Rule)
+	require.Less(t, len(shrunk), len(found.Stream))
+	require.LessOrEqual(t, res.Steps, 6, "a pause with a send in flight needs bind, restart, write, pause")
+	for i := range shrunk {
+		c := append(append([]uint32(nil), shrunk[:i]...), shrunk[i+1:]...)
+		r := e.Replay(c, false)
+		if r.Err() != nil {
+			require.NotEqual(t, rule.PauseWithOutstanding, r.Err().Rule, "dropping choice %d still fails: not minimal", i)
+		}
+	}
+}
+
+func TestCheckReportIsTheSameForAnyWorkerCount(t *testing.T) {
+	for _, d := range []sim.Design{demo(t), broken(t)} {
+		var reports [][]byte
+		for _, w := range []int{1, 2, 3} {
+			rep, err := sim.Check(context.Background(), d, sim.CheckOptions{Seed: 7, Runs: 300, Workers: w})
+			require.NoError(t, err)
+			js, err := json.Marshal(rep)
+			require.NoError(t, err)
+			reports = append(reports, js)
+		}
+		require.Equal(t, string(reports[0]), string(reports[1]))
+		require.Equal(t, string(reports[0]), string(reports[2]))
+	}
+}
+
+func TestCheckReportIsTheSameForAnyGOMAXPROCS(t *testing.T) {
+	d := broken(t)
+	var reports []string
+	for _, procs := range []int{1, 2} {
+		old := runtime.GOMAXPROCS(procs)
+		rep, err := sim.Check(context.Background(), d, sim.CheckOptions{Seed: 3, Runs: 200})
+		runtime.GOMAXPROCS(old)
+		require.NoError(t, err)
+		js, _ := json.Marshal(rep)
+		reports = append(reports, string(js))
+	}
+	require.Equal(t, reports[0], reports[1])
+}
+
+func TestCheckStopsAtFirstErrorAndSavesATraceThatReplays(t *testing.T) {
+	dir := t.TempDir()
+	d := broken(t)
+	rep, err := sim.Check(context.Background(), d, sim.CheckOptions{Seed: 1, Runs: 1000, Workers: 2, OutDir: dir, Verify: 5})
+	require.NoError(t, err)
+	require.True(t, rep.Failed(false))
+	require.Less(t, rep.Runs, 1000)
+	require.Equal(t, min(5, rep.Runs), rep.Verified)
+	require.Empty(t, rep.Nondeterm)
+	last := rep.Findings[len(rep.Findings)-1]
+	require.Equal(t, rule.PauseWithOutstanding, last.Rule)
+	require.Equal(t, uint64(rep.Runs), last.Seed) // seeds start at 1
+	data, err := os.ReadFile(last.Trace)
+	require.NoError(t, err)
+	tf, err := sim.ParseTrace(last.Trace, data)
+	require.NoError(t, err)
+	require.Equal(t, sim.DesignHash(d), tf.Hash)
+	res := sim.NewEngine(d).Replay(tf.Stream, false)
+	require.Equal(t, last.Rule, res.Err().Rule)
+	matches, _ := filepath.Glob(filepath.Join(dir, ".ndissim-*"))
+	require.Empty(t, matches, "no temporary files left behind")
+}
+
+func TestCheckInterrupted(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	rep, err := sim.Check(ctx, demo(t), sim.CheckOptions{Seed: 1, Runs: 100000})
+	require.NoError(t, err)
+	require.True(t, rep.Interrupted)
+	require.Zero(t, rep.Runs)
+}
+
+func TestTraceFileRoundTrip(t *testing.T) {
+	tf := sim.TraceFile{Version: sim.Version, Design: "d", Origin: "designs/d.yaml", Hash: "sha256:00", Seed: 9,
+		Rule: rule.DoubleFree, Stream: []uint32{1, 2, 300}, Lines: []string{"    1  NDIS  state Opening"}}
+	got, err := sim.ParseTrace("t.trace", tf.Marshal())
+	require.NoError(t, err)
+	tf.Lines = nil
+	require.Equal(t, tf, got)
+}
+
+func TestTraceFileErrorsNameTheLine(t *testing.T) {
+	good := sim.TraceFile{Version: sim.Version, Design: "d", Origin: "o", Hash: "h", Rule: rule.DoubleFree, Stream: []uint32{1}}.Marshal()
+	cases := []struct {
+		name string
+		data []byte
+		line int
+		msg  string
+	}{
+		{"empty", nil, 0, "empty file"},
+		{"not a trace", []byte("hello\n"), 1, "not an ndissim trace"},
+		{"truncated", good[:bytes.Index(good, []byte("rule:"))], 0, "rule: missing"},
+		{"edited rule", bytes.Replace(good, []byte("DoubleFree"), []byte("DoubleFrees"), 1), 7, "not a rule"},
+		{"bad choice", bytes.Replace(good, []byte("stream: 1"), []byte("stream: 1 x"), 1), 8, "choice 2"},
+		{"huge choice", bytes.Replace(good, []byte("stream: 1"), []byte("stream: 99999999999"), 1), 8, "32-bit"},
+		{"unknown field", append(append([]byte(nil), good...), []byte("colour: red\n")...), 0, "unknown field"},
+		{"twice", append(append([]byte(nil), good...), []byte("seed: 3\n")...), 0, "given twice"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := sim.ParseTrace("x.trace", c.data)
+			var te *sim.TraceError
+			require.True(t, errors.As(err, &te), "%v", err)
+			if c.line > 0 {
+				require.Equal(t, c.line, te.Line)
+			}
+			require.Contains(t, te.Error(), c.msg)
+			require.Contains(t, te.Error(), "x.trace")
+		})
+	}
+}
+
+func TestRegistryRefusesDuplicates(t *testing.T) {
+	g := sim.GoDesign{Name: "sim-test-dup", New: func() binding.Protocol { return nil },
+		Stack: func() *oid.Stack { s, _ := oid.NewStack(16, oid.Layer{Name: "m"}); return s }}
+	require.NoError(t, sim.Register(g))
+	require.Error(t, sim.Register(g))
+	require.Error(t, sim.Register(sim.GoDesign{}))
+	_, ok := sim.Lookup("sim-test-dup")
+	require.True(t, ok)
+}
+
+func TestCorrectDesignsDrawNoError(t *testing.T) {
+	for _, d := range []sim.Design{demo(t), mustLookup(t, "ndisprot")} {
+		rep, err := sim.Check(context.Background(), d, sim.CheckOptions{Seed: 1, Runs: 2000, Workers: 2})
+		require.NoError(t, err)
+		require.False(t, rep.Failed(false), "%s: %+v", d.Name, rep.Findings)
+	}
+}
+
+func mustLookup(t testing.TB, name string) sim.Design {
+	g, ok := sim.Lookup(name)
+	require.True(t, ok)
+	return g.Design()
+}
