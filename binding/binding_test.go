@@ -415,3 +415,35 @@ func TestIllegalMovesAreRefused(t *testing.T) {
 	require.Equal(t, fsm.Restarting, h.b.State())
 	requireClean(t, h.b)
 }
+
+// A bind that fails cleanly draws nothing: the open fails at once, or
+// fails later through ProtocolOpenAdapterCompleteEx; either way the design
+// frees what it allocated and the binding is Unbound again.
+func TestFailedBindsAreClean(t *testing.T) {
+	t.Run("open fails at once", func(t *testing.T) {
+		h := newHarness(t)
+		h.d.on[binding.DecideOpenFails] = true
+		h.bind() // the default bind frees its pool and returns the failure
+		require.Equal(t, fsm.Unbound, h.b.State())
+		requireClean(t, h.b)
+	})
+	t.Run("pended open fails", func(t *testing.T) {
+		h := newHarness(t)
+		h.d.on[binding.DecideOpenPends] = true
+		h.f.OnBindAdapter = func(nd *binding.NDIS, _ oid.BindParameters) binding.Status {
+			h.f.Pool = nd.AllocateNetBufferListPool(fakePool)
+			return nd.OpenAdapter()
+		}
+		h.f.OnOpenAdapterComplete = func(nd *binding.NDIS, st binding.Status) {
+			require.Equal(t, binding.StatusFailure, st)
+			nd.FreeNetBufferListPool(h.f.Pool)
+			nd.CompleteBindAdapter(st)
+		}
+		h.bind()
+		require.True(t, h.b.Outstanding().OpenPending)
+		h.b.CompleteOpen(false)
+		require.Equal(t, fsm.Unbound, h.b.State())
+		requireClean(t, h.b)
+		require.Equal(t, pool.Live{}, h.b.Pools().LiveCount(pool.OwnerProtocol))
+	})
+}
