@@ -102,7 +102,8 @@ func (b *Binding) State() fsm.State { return b.life.State() }
 func (b *Binding) Halted() bool { return b.halted }
 
 // Findings are the findings so far: every error (at most one: the binding
-// halts on it) and the first warning of each rule.
+// halts on it) and the first warning of each rule. The slice is the
+// binding's own and valid until the next Reset; copy what outlives the run.
 func (b *Binding) Findings() []Finding { return b.reports }
 
 // Pools is the tracker holding the binding's pools and structures.

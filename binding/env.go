@@ -274,6 +274,9 @@ func (b *Binding) Indicate(n int, resources bool) {
 		}
 		b.indication = append(b.indication, nbl)
 	}
+	if len(b.indication) == 0 {
+		return // NDIS never indicates an empty list
+	}
 	var flags ReceiveFlags
 	if resources {
 		flags = ReceiveResources

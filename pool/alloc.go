@@ -15,7 +15,7 @@ func (t *Tracker) AllocateNetBufferListPool(owner Owner, p NBLPoolParameters) (N
 		return NBLPool{}, finding(rule.PoolDataSizeWithoutNetBuffer, nil,
 			"%s: DataSize %d with fAllocateNetBuffer FALSE; a data pool must preallocate its NBs", call, p.DataSize)
 	}
-	if t.fails(OpNBLPool) {
+	if t.fails(owner, OpNBLPool) {
 		return NBLPool{}, nil
 	}
 	t.pools = append(t.pools, poolSlot{serial: t.next(), isNBL: true, owner: owner, nblp: p})
@@ -26,7 +26,7 @@ func (t *Tracker) AllocateNetBufferListPool(owner Owner, p NBLPoolParameters) (N
 
 // AllocateNetBufferPool models NdisAllocateNetBufferPool.
 func (t *Tracker) AllocateNetBufferPool(owner Owner, p NBPoolParameters) (NBPool, error) {
-	if t.fails(OpNBPool) {
+	if t.fails(owner, OpNBPool) {
 		return NBPool{}, nil
 	}
 	t.pools = append(t.pools, poolSlot{serial: t.next(), owner: owner, nbp: p})
@@ -55,7 +55,7 @@ func (t *Tracker) AllocateNetBufferAndNetBufferList(p NBLPool, ctxSize, ctxBackf
 		return NBL{}, finding(rule.NetBufferDataRange, nil,
 			"%s: DataOffset %d and DataLength %d with a NULL MDL chain; both must be 0", call, dataOffset, dataLength)
 	}
-	if t.fails(OpCombined) {
+	if t.fails(ps.owner, OpCombined) {
 		ps.counter.Failed++
 		return NBL{}, nil
 	}
@@ -76,7 +76,7 @@ func (t *Tracker) AllocateNetBufferList(p NBLPool, ctxSize, ctxBackfill uint16) 
 	if err := t.checkContext(call, ctxSize, ctxBackfill); err != nil {
 		return NBL{}, err
 	}
-	if t.fails(OpNBL) {
+	if t.fails(ps.owner, OpNBL) {
 		ps.counter.Failed++
 		return NBL{}, nil
 	}
@@ -108,7 +108,7 @@ func (t *Tracker) AllocateNetBuffer(p NBPool, mdls uint16, dataOffset, dataLengt
 		return NB{}, finding(rule.NetBufferDataRange, nil,
 			"%s: DataOffset %d and DataLength %d with a NULL MDL chain; both must be 0", call, dataOffset, dataLength)
 	}
-	if t.fails(OpNB) {
+	if t.fails(ps.owner, OpNB) {
 		ps.counter.Failed++
 		return NB{}, nil
 	}
@@ -122,7 +122,7 @@ func (t *Tracker) AllocateNetBufferMdlAndData(p NBPool) (NB, error) {
 	if err != nil {
 		return NB{}, err
 	}
-	if t.fails(OpNB) {
+	if t.fails(ps.owner, OpNB) {
 		ps.counter.Failed++
 		return NB{}, nil
 	}

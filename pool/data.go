@@ -42,7 +42,7 @@ func (t *Tracker) RetreatDataStart(b NB, delta, dataBackfill uint32) (Retreat, e
 		nb.dataLength += delta
 		return RetreatInPlace, nil
 	}
-	if t.fails(OpRetreat) {
+	if t.fails(t.pools[nb.pool].owner, OpRetreat) {
 		return RetreatFailed, nil
 	}
 	nb.mdls++

@@ -110,7 +110,12 @@ func (t *Tracker) SetFaults(f Faults) { t.faults = f }
 // MAA is the alignment the tracker checks sizes against.
 func (t *Tracker) MAA() uint32 { return t.maa }
 
-func (t *Tracker) fails(op Op) bool { return t.faults != nil && t.faults.FailAllocation(op) }
+// fails asks the fault source whether an allocation fails. Only the
+// protocol's allocations can: the faults are the design's to handle, and the
+// simulated miniport's own receive buffers stay out of them.
+func (t *Tracker) fails(owner Owner, op Op) bool {
+	return owner == OwnerProtocol && t.faults != nil && t.faults.FailAllocation(op)
+}
 
 func (t *Tracker) next() uint32 {
 	t.serial++

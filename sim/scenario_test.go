@@ -54,7 +54,7 @@ type scriptedDecider struct {
 }
 
 func (s *scriptedDecider) Decide(d binding.Decision) bool { return s.d[d] }
-func (s *scriptedDecider) FailAllocation(pool.Op) bool   { return s.allocFail }
+func (s *scriptedDecider) FailAllocation(pool.Op) bool    { return s.allocFail }
 
 // redesign restarts the scenario with the configurable protocol set as the
 // arguments say: requirements=, sizing=, rebuild=, api=, hold=.

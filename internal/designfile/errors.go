@@ -59,9 +59,9 @@ func (d *decoder) catch(err *error) {
 
 var yamlErrorText = regexp.MustCompile(`^yaml: (?:line (\d+): )?((?s).*)$`)
 
-// parserProblems are the messages of yaml's parser (not its scanner). yaml
-// prints their line 0-based, one less than the line a driver author's
-// editor shows, so the parser's own tests never notice: add it back.
+// parserProblems are the messages of yaml's parser, as opposed to its
+// scanner. yaml adds 1 to the 0-based line of scanner errors only, so a
+// parser error names the line above the one an editor shows: add it back.
 var parserProblems = []string{
 	"did not find expected <stream-start>",
 	"did not find expected <document start>",
@@ -94,6 +94,10 @@ func (d *decoder) syntax(err error, data []byte) {
 			}
 		}
 	}
+	// At the end of the stream yaml names the line after the last one.
+	if last := bytes.Count(bytes.TrimSuffix(data, []byte("\n")), []byte("\n")) + 1; line > last {
+		line = last
+	}
 	if name, ok := strings.CutPrefix(msg, "unknown anchor '"); ok {
 		name = strings.TrimSuffix(name, "' referenced")
 		l, c := position(data, bytes.Index(data, []byte("*"+name)))
@@ -102,15 +106,14 @@ func (d *decoder) syntax(err error, data []byte) {
 	if !strings.HasPrefix(msg, "found") && !strings.HasPrefix(msg, "did not") &&
 		!strings.HasPrefix(msg, "could not") && !strings.Contains(msg, "not allowed in this context") &&
 		!strings.HasPrefix(msg, "exceeded") {
-		line = 0 // a complaint about the document as a whole
+		line = 0 // not the scanner's or parser's: a complaint about the document as a whole
 	}
-	col := 0
 	if strings.Contains(msg, "tab") || msg == "found character that cannot start any token" {
-		if c := tabColumn(data, line); c > 0 {
-			d.failAt(line, c, "", "a tab character: YAML indents with spaces only (yaml: %s)", msg)
+		if col := tabColumn(data, line); col > 0 {
+			d.failAt(line, col, "", "a tab character: YAML indents with spaces only (yaml: %s)", msg)
 		}
 	}
-	d.failAt(line, col, "", "YAML syntax error: %s", msg)
+	d.failAt(line, 0, "", "YAML syntax error: %s", msg)
 }
 
 // position turns a byte offset into a 1-based line and column in

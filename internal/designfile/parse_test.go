@@ -34,6 +34,7 @@ func init() {
 }
 
 func TestDefault(t *testing.T) {
+	require.NotPanics(t, func() { designfile.Default() }, "the embedded default must parse")
 	d := designfile.Default()
 	require.Equal(t, "default", d.Name)
 	require.Equal(t, designfile.DefaultFile, d.File)
@@ -163,6 +164,8 @@ func TestMalformed(t *testing.T) {
 		{name: "yaml syntax", src: "version: 1\nname: [t\nstack: {}\n", line: 2, msg: "YAML syntax error: did not find expected ',' or ']'"},
 		{name: "yaml syntax on line 1", src: "version: 1: 2\n", line: 1, msg: "mapping values are not allowed"},
 		{name: "yaml block syntax", src: "version: 1\nname: t\n- x\n", line: 3, msg: "did not find expected key"},
+		{name: "syntax error in a second document", src: withProtocol + "---\nname: [\n", line: 8, msg: "YAML syntax error"},
+		{name: "yaml depth limit", src: "version: 1\nname: t\nstack: " + strings.Repeat("[", 10001) + "\n", line: 3, msg: "exceeded max depth of 10000"},
 		{name: "tab indent", src: "version: 1\nstack:\n\tmaa: 16\n", line: 3, col: 1, msg: "a tab character: YAML indents with spaces only"},
 		{name: "duplicate key", src: "version: 1\nname: a\nname: b\n", line: 3, col: 1, field: "name", msg: "duplicate key; already given on line 2"},
 		{name: "duplicate nested key", src: withProtocol + "workload: {steps: 1, steps: 2}\n", line: 7, col: 22, field: "workload.steps", msg: "duplicate key; already given on line 7"},

@@ -75,7 +75,7 @@ var Catalogue = []Rule{
 	{NblContextAlignment, Error, "Pools", "ContextSize and ContextBackFill passed to an NBL allocation are multiples of MEMORY_ALLOCATION_ALIGNMENT", []Source{s11, s12}},
 	{PoolFreedWithOutstanding, Error, "Pools", "a pool is freed only when nothing allocated from it is live", []Source{s16}},
 	{PoolUseAfterFree, Error, "Pools", "no allocation from, or second free of, a freed pool", []Source{s16}},
-	{PoolChangedWhileActive, Error, "Pools", "pools are created or freed only while Opening, Restarting or Closing, never while Running or Pausing", []Source{s1, s4}},
+	{PoolChangedWhileActive, Error, "Pools", "pools are created or freed while Opening, Paused, Restarting or Closing (a rebuild belongs to Restarting), never while Running or Pausing", []Source{s1, s4}},
 	{AllocationFailureIgnored, Error, "Pools", "a failed allocation (NULL) is never used as a pool, NBL or NB", []Source{s11, s12}},
 
 	{FreeOrderNbBeforeNbl, Error, "Structures", "an NB from NdisAllocateNetBuffer is freed before the NBL that holds it", []Source{s1, s16}},

@@ -1,0 +1,217 @@
+package properties
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/ndissim/ndissim/binding"
+	"github.com/ndissim/ndissim/fsm"
+	"github.com/ndissim/ndissim/internal/rule"
+	"github.com/ndissim/ndissim/pool"
+)
+
+// Invariant is one allocation or free invariant, checkable after any step
+// of a run. Some are the tracker's own bookkeeping (conservation, nothing
+// both live and free); the others restate a rule the binding enforces as
+// "the binding drew no error finding of that rule", plus what can be checked
+// from the outside with Outstanding and State.
+type Invariant struct {
+	// Name is the invariant's stable name, as failure reports print it.
+	Name string
+	// Rule is the catalogue rule the invariant is closest to. A trace file
+	// of a failure that drew no finding records it.
+	Rule rule.Name
+	// Summary says the invariant in one line.
+	Summary string
+
+	rules []rule.Name // error findings of these rules break it
+	model func(b *binding.Binding) string
+}
+
+// Check reports whether b keeps the invariant now: nil, or an
+// *InvariantError.
+func (inv Invariant) Check(b *binding.Binding) error {
+	for _, f := range b.Findings() {
+		if f.Severity == rule.Error && inv.claims(f.Rule) {
+			f := f
+			return &InvariantError{Invariant: inv.Name, Rule: f.Rule, Finding: &f, Msg: f.Error()}
+		}
+	}
+	if inv.model != nil {
+		if msg := inv.model(b); msg != "" {
+			return &InvariantError{Invariant: inv.Name, Rule: inv.Rule, Msg: msg}
+		}
+	}
+	return nil
+}
+
+// claims reports whether an error finding of r breaks the invariant. The
+// last invariant, no-error-finding, claims every rule no other one does.
+func (inv Invariant) claims(r rule.Name) bool {
+	if inv.rules == nil {
+		return false
+	}
+	if len(inv.rules) == 0 { // the catch-all
+		for _, other := range invariants {
+			for _, x := range other.rules {
+				if x == r {
+					return false
+				}
+			}
+		}
+		return true
+	}
+	for _, x := range inv.rules {
+		if x == r {
+			return true
+		}
+	}
+	return false
+}
+
+// InvariantError is a broken invariant. Finding is the binding's finding
+// behind it, when the binding reported one (Unwrap returns it, so
+// errors.As(err, new(*binding.Finding)) finds it).
+type InvariantError struct {
+	Invariant string
+	Rule      rule.Name
+	Finding   *binding.Finding
+	Msg       string
+}
+
+func (e *InvariantError) Error() string {
+	return fmt.Sprintf("invariant %s broken: %s", e.Invariant, e.Msg)
+}
+
+func (e *InvariantError) Unwrap() error {
+	if e.Finding == nil {
+		return nil
+	}
+	return e.Finding
+}
+
+// Invariants returns the invariants in the order they are checked.
+func Invariants() []Invariant { return append([]Invariant(nil), invariants...) }
+
+// CheckInvariants checks every invariant on b and returns the first broken
+// one as an *InvariantError, or nil. It is what Check installs as the
+// engine's observer, so it runs after every step of every run.
+func CheckInvariants(b *binding.Binding) error {
+	for i := range invariants {
+		if err := invariants[i].Check(b); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+var invariants = []Invariant{
+	{
+		Name: "conservation", Rule: rule.LeakAtUnbind,
+		Summary: "per pool and per owner, structures allocated minus freed equals structures live",
+		model:   conservation,
+	},
+	{
+		Name: "live-xor-free", Rule: rule.DoubleFree,
+		Summary: "no NBL or NB is both live and on a free list (pool.Tracker.Audit)",
+		model:   liveXorFree,
+	},
+	{
+		Name: "nb-freed-before-nbl", Rule: rule.FreeOrderNbBeforeNbl,
+		Summary: "every separately allocated NB is freed before its NBL; a preallocated NB only with it",
+		rules:   []rule.Name{rule.FreeOrderNbBeforeNbl, rule.FreePreallocatedNb},
+	},
+	{
+		Name: "pool-freed-when-empty", Rule: rule.PoolFreedWithOutstanding,
+		Summary: "a pool is freed only when nothing allocated from it is live",
+		rules:   []rule.Name{rule.PoolFreedWithOutstanding},
+	},
+	{
+		Name: "send-only-while-running", Rule: rule.SendWhileNotRunning,
+		Summary: "no send outside Running; outside Running and Pausing no send is in flight",
+		rules:   []rule.Name{rule.SendWhileNotRunning},
+		model:   sendsOnlyWhileRunning,
+	},
+	{
+		Name: "pause-drains", Rule: rule.PauseWithOutstanding,
+		Summary: "a pause completes only when sends and held receives are drained: in Paused none is outstanding",
+		rules:   []rule.Name{rule.PauseWithOutstanding, rule.PauseNotCompleted},
+		model:   pauseDrained,
+	},
+	{
+		Name: "unbound-holds-nothing", Rule: rule.LeakAtUnbind,
+		Summary: "at Unbound (and so at the end of a run) the protocol holds no pool, NBL, NB or received NBL",
+		rules:   []rule.Name{rule.LeakAtUnbind},
+		model:   unboundEmpty,
+	},
+	{
+		Name: "no-error-finding", Rule: rule.UnexpectedCompletion,
+		Summary: "the binding drew no error finding of any other rule of the catalogue",
+		rules:   []rule.Name{},
+	},
+}
+
+func conservation(b *binding.Binding) string {
+	t := b.Pools()
+	for _, o := range []pool.Owner{pool.OwnerProtocol, pool.OwnerMiniport} {
+		c := t.Totals(o)
+		live := t.LiveCount(o)
+		if c.Total-c.Freed != c.Live {
+			return fmt.Sprintf("the %s's pools allocated %d structures and freed %d, but count %d live", o, c.Total, c.Freed, c.Live)
+		}
+		if c.Live != uint64(live.NBLs+live.NBs) {
+			return fmt.Sprintf("the %s's pools count %d live structures, but it holds %d NBL(s) and %d NB(s)", o, c.Live, live.NBLs, live.NBs)
+		}
+	}
+	if err := t.Audit(); err != nil && !isSlotError(err) {
+		return err.Error()
+	}
+	return ""
+}
+
+func liveXorFree(b *binding.Binding) string {
+	if err := b.Pools().Audit(); err != nil && isSlotError(err) {
+		return err.Error()
+	}
+	return ""
+}
+
+// isSlotError tells Audit's findings about slots (live and free at once, on
+// the free list twice, neither) from those about counts. Audit returns
+// plain errors; see the report in docs/properties.md.
+func isSlotError(err error) bool { return strings.Contains(err.Error(), " slot ") }
+
+func sendsOnlyWhileRunning(b *binding.Binding) string {
+	if b.Halted() {
+		return ""
+	}
+	if s := b.State(); s != fsm.Running && s != fsm.Pausing {
+		if n := b.Outstanding().Sends; n > 0 {
+			return fmt.Sprintf("%d send(s) in flight while the binding is %s", n, s)
+		}
+	}
+	return ""
+}
+
+func pauseDrained(b *binding.Binding) string {
+	if b.Halted() || b.State() != fsm.Paused {
+		return ""
+	}
+	if out := b.Outstanding(); out.Sends > 0 || out.HeldReceives > 0 {
+		return fmt.Sprintf("Paused with %d send(s) in flight and %d received NBL(s) held", out.Sends, out.HeldReceives)
+	}
+	return ""
+}
+
+func unboundEmpty(b *binding.Binding) string {
+	if b.Halted() || b.State() != fsm.Unbound || b.Busy() {
+		return ""
+	}
+	live := b.Pools().LiveCount(pool.OwnerProtocol)
+	out := b.Outstanding()
+	if live != (pool.Live{}) || out.HeldReceives > 0 || out.Sends > 0 {
+		return fmt.Sprintf("Unbound, yet the protocol holds %d pool(s), %d NBL(s), %d NB(s), %d received NBL(s) and %d send(s) in flight",
+			live.Pools, live.NBLs, live.NBs, out.HeldReceives, out.Sends)
+	}
+	return ""
+}

@@ -1,0 +1,243 @@
+package properties
+
+import (
+	"fmt"
+	"math/rand"
+	"strings"
+
+	"github.com/ndissim/ndissim/binding"
+	"github.com/ndissim/ndissim/fsm"
+	"github.com/ndissim/ndissim/sim"
+)
+
+// Op is one of the environment's moves: what NDIS, the miniport or an
+// application does to the binding.
+type Op uint8
+
+// The moves, as sim's engine offers them, plus Teardown, which drives the
+// binding to Unbound the way every engine run ends.
+const (
+	OpBind Op = iota + 1
+	OpCompleteOpen
+	OpCompleteClose
+	OpCompleteSend
+	OpCompleteOid
+	OpRestart
+	OpPause
+	OpUnbind
+	OpWrite
+	OpIndicate
+	OpWorkItem
+	OpEditStack
+	OpTeardown
+)
+
+var opNames = [...]string{
+	OpBind: "bind", OpCompleteOpen: "complete-open", OpCompleteClose: "complete-close",
+	OpCompleteSend: "complete-send", OpCompleteOid: "complete-oid", OpRestart: "restart",
+	OpPause: "pause", OpUnbind: "unbind", OpWrite: "write", OpIndicate: "indicate",
+	OpWorkItem: "work-item", OpEditStack: "edit-stack", OpTeardown: "teardown",
+}
+
+func (o Op) String() string {
+	if int(o) < len(opNames) && opNames[o] != "" {
+		return opNames[o]
+	}
+	return fmt.Sprintf("Op(%d)", uint8(o))
+}
+
+// The decisions NDIS and the miniport make inside a step: the binding's
+// Decisions, then allocation failures.
+const (
+	fateAllocFails = int(binding.DecideSendFails) // index after the seven Decisions
+	numFates       = fateAllocFails + 1
+)
+
+var fateNames = [numFates]string{
+	"open-pends", "open-fails", "close-pends", "oid-pends", "oid-fails",
+	"send-completes-now", "send-fails", "alloc-fails",
+}
+
+// Fate is what NDIS decides inside one step, by kind of decision: bit j of
+// Fate[k] answers the (j+1)-th time decision k is asked during the step;
+// unset bits, and asks past the eighth, answer no. Kinds are indexed by
+// binding.Decision-1, and the last is an allocation failing.
+type Fate [numFates]uint8
+
+func (f Fate) String() string {
+	var parts []string
+	for k, mask := range f {
+		if mask == 0 {
+			continue
+		}
+		if mask == 1 {
+			parts = append(parts, fateNames[k])
+			continue
+		}
+		var at []string
+		for j := range 8 {
+			if mask&(1<<j) != 0 {
+				at = append(at, fmt.Sprint(j+1))
+			}
+		}
+		parts = append(parts, fateNames[k]+"@"+strings.Join(at, ","))
+	}
+	return strings.Join(parts, " ")
+}
+
+// Step is one move with its arguments and the fate of the decisions made
+// inside it. It is a value: sequences of steps are copied, never shared
+// mutably.
+type Step struct {
+	Op Op
+	// I is the send or OID request to complete, in the order NDIS holds them.
+	I int
+	// OK is the completion's status (CompleteSend, CompleteOid,
+	// CompleteOpen); for Restart it means "with restart attributes" and for
+	// Indicate "with NDIS_RECEIVE_FLAGS_RESOURCES".
+	OK bool
+	// N is a Write's bytes or an Indicate's NBL count.
+	N    int
+	Fate Fate
+}
+
+func (s Step) String() string {
+	var b strings.Builder
+	b.WriteString(s.Op.String())
+	switch s.Op {
+	case OpCompleteSend, OpCompleteOid:
+		fmt.Fprintf(&b, "(%d, %s)", s.I, okText(s.OK))
+	case OpCompleteOpen:
+		fmt.Fprintf(&b, "(%s)", okText(s.OK))
+	case OpRestart:
+		if !s.OK {
+			b.WriteString("(NULL attributes)")
+		}
+	case OpWrite:
+		fmt.Fprintf(&b, "(%d)", s.N)
+	case OpIndicate:
+		if s.OK {
+			fmt.Fprintf(&b, "(%d, RESOURCES)", s.N)
+		} else {
+			fmt.Fprintf(&b, "(%d)", s.N)
+		}
+	}
+	if f := s.Fate.String(); f != "" {
+		b.WriteString(" {")
+		b.WriteString(f)
+		b.WriteString("}")
+	}
+	return b.String()
+}
+
+func okText(ok bool) string {
+	if ok {
+		return "ok"
+	}
+	return "FAIL"
+}
+
+// Observation is what NDIS expects of the binding after a step: the model
+// of the stateful tests. Preconditions read it to offer only the moves NDIS
+// could make.
+type Observation struct {
+	State   fsm.State
+	Out     binding.Outstanding
+	Busy    bool
+	Halted  bool
+	Editing bool // a stack edit waits for the pause it started
+	Change  int  // the next of the design's stack edits
+	Changes int  // how many edits the design has
+}
+
+// Legal reports whether NDIS could make step s now. It mirrors the sim
+// engine's legal moves: completions only of what is pending, no new
+// lifecycle operation while one is pended, indications only while Running.
+// On a halted binding every move is legal (and ignored).
+func (o Observation) Legal(s Step) bool {
+	if o.Halted {
+		return true
+	}
+	switch s.Op {
+	case OpCompleteSend:
+		return s.I >= 0 && s.I < o.Out.Sends
+	case OpCompleteOid:
+		return s.I >= 0 && s.I < o.Out.OIDs
+	case OpCompleteOpen:
+		return o.Out.OpenPending
+	case OpCompleteClose:
+		return o.Out.ClosePending
+	case OpWorkItem, OpWrite:
+		return o.State != fsm.Unbound
+	case OpIndicate:
+		return s.N > 0 && (o.State == fsm.Running || (o.State == fsm.Pausing && o.Out.PnP == 0))
+	case OpTeardown:
+		return true
+	}
+	if o.Busy || o.Editing {
+		return false
+	}
+	switch s.Op {
+	case OpBind:
+		return o.State == fsm.Unbound
+	case OpRestart, OpUnbind:
+		return o.State == fsm.Paused
+	case OpPause:
+		return o.State == fsm.Running
+	case OpEditStack:
+		return (o.State == fsm.Paused || o.State == fsm.Running) && o.Change < o.Changes
+	}
+	return false
+}
+
+// legalOps lists the moves Legal allows now, in Op order, Teardown left out.
+func (o Observation) legalOps(buf []Op) []Op {
+	buf = buf[:0]
+	for op := OpBind; op < OpTeardown; op++ {
+		s := Step{Op: op, N: 1}
+		if o.Legal(s) {
+			buf = append(buf, op)
+		}
+	}
+	return buf
+}
+
+// teardownChance is how often a generated step is a Teardown, so that
+// generated sequences also end runs (and rebind) in the middle.
+const teardownChance = 0.02
+
+// randomStep draws a legal step for o the way the engine draws a move:
+// uniformly among the legal moves, arguments and fates with the workload's
+// probabilities.
+func randomStep(r *rand.Rand, o Observation, w sim.Workload, buf []Op) Step {
+	ops := o.legalOps(buf)
+	if len(ops) == 0 || r.Float64() < teardownChance {
+		return Step{Op: OpTeardown}
+	}
+	s := Step{Op: ops[r.Intn(len(ops))]}
+	switch s.Op {
+	case OpCompleteSend:
+		s.I, s.OK = r.Intn(o.Out.Sends), r.Float64() >= w.SendFailure
+	case OpCompleteOid:
+		s.I, s.OK = r.Intn(o.Out.OIDs), r.Float64() >= w.OIDFailure
+	case OpCompleteOpen:
+		s.OK = r.Float64() >= w.OIDFailure
+	case OpRestart:
+		s.OK = r.Intn(4) != 3
+	case OpWrite:
+		s.N = 64 + r.Intn(1437)
+	case OpIndicate:
+		s.N, s.OK = 1+r.Intn(3), r.Intn(4) == 3
+	}
+	p := [numFates]float64{
+		w.Pend, w.OIDFailure / 4, w.Pend, w.Pend, w.OIDFailure, w.Pend / 4, w.SendFailure, w.AllocationFailure,
+	}
+	for k := range s.Fate {
+		for j := range 4 {
+			if p[k] > 0 && r.Float64() < p[k] {
+				s.Fate[k] |= 1 << j
+			}
+		}
+	}
+	return s
+}

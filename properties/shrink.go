@@ -1,0 +1,201 @@
+package properties
+
+import (
+	"github.com/leanovate/gopter"
+	"github.com/leanovate/gopter/prop"
+
+	"github.com/ndissim/ndissim/sim"
+)
+
+// Case is the value Property generates and shrinks: a sequence of steps,
+// plus where its shrinker resumes (internal).
+type Case struct {
+	Steps  Sequence
+	resume int
+}
+
+func (c Case) String() string { return c.Steps.String() }
+
+// Property is the design's invariants as a gopter property over sequences of
+// legal steps, with a shrinker that makes a failing sequence 1-minimal: no
+// single step of the reported sequence can be removed and leave a legal
+// sequence that still fails. gopter's commands shrinking (Commands) only
+// removes halves, quarters and so on, so its result can keep steps that
+// play no part in the failure.
+//
+// A generated sequence has the run's size in steps (gopter ramps it from
+// MinSize to MaxSize) and stops early at the first broken invariant. Each
+// step is checked against every invariant, and a teardown ends the run.
+// The guarantee holds when shrinking ends by exhausting the candidates, not
+// by reaching TestParameters.MaxShrinkCount; keep that well above the
+// sequence length (the default, 1000, is).
+func Property(d sim.Design) gopter.Prop {
+	p := &drivers{d: withWorkload(d)}
+	return prop.ForAll(func(c Case) *gopter.PropResult {
+		out := p.run(c.Steps)
+		if !out.Failed() {
+			return &gopter.PropResult{Status: gopter.PropTrue}
+		}
+		return gopter.NewPropResult(false, out.Err.Error())
+	}, genCase(p))
+}
+
+// GenSequence generates legal sequences of d's moves, size steps long, the
+// way the engine draws moves, without shrinking.
+func GenSequence(d sim.Design) gopter.Gen {
+	p := &drivers{d: withWorkload(d)}
+	return func(params *gopter.GenParameters) *gopter.GenResult {
+		return gopter.NewGenResult(p.generate(params), gopter.NoShrinker)
+	}
+}
+
+func genCase(p *drivers) gopter.Gen {
+	return func(params *gopter.GenParameters) *gopter.GenResult {
+		return gopter.NewGenResult(Case{Steps: p.generate(params)}, p.shrinkCase)
+	}
+}
+
+// generate draws a sequence of params.MaxSize legal steps, running them as
+// it goes so that each is drawn among the moves legal at its point. It
+// stops after the first step that breaks an invariant.
+func (p *drivers) generate(params *gopter.GenParameters) Sequence {
+	dr := p.get()
+	defer p.put(dr)
+	dr.reset(false)
+	var buf []Op
+	seq := make(Sequence, 0, params.MaxSize)
+	for len(seq) < params.MaxSize {
+		s := randomStep(params.Rng, dr.observe(), p.d.Workload, buf)
+		dr.apply(s)
+		seq = append(seq, s)
+		if CheckInvariants(dr.b) != nil {
+			break
+		}
+	}
+	return seq
+}
+
+// An edit is one shrink candidate: delete steps [at, at+n), or (n == 0)
+// replace step at with step.
+type edit struct {
+	at, n int
+	step  Step
+}
+
+func (e edit) apply(seq Sequence) Sequence {
+	if e.n == 0 {
+		out := append(Sequence(nil), seq...)
+		out[e.at] = e.step
+		return out
+	}
+	out := make(Sequence, 0, len(seq)-e.n)
+	return append(append(out, seq[:e.at]...), seq[e.at+e.n:]...)
+}
+
+// shrinkCase offers, in order: the sequence cut after its failing step;
+// deletions of halves, quarters, ... down to pairs; every single-step
+// deletion; then simpler versions of each step (no fate, first index, OK
+// status, smallest sizes). gopter takes the first candidate that still
+// fails and asks again, so the shrink ends on a sequence none of whose
+// single deletions fails: 1-minimal. The list is rotated to start where the
+// previous successful candidate was, so a long sequence is not rescanned
+// from its start after every deletion.
+func (p *drivers) shrinkCase(v interface{}) gopter.Shrink {
+	c := v.(Case)
+	seq := c.Steps
+	var edits []edit
+	if out := p.run(seq); out.Failed() && out.Steps < len(seq) {
+		edits = append(edits, edit{at: out.Steps, n: len(seq) - out.Steps})
+	}
+	for size := len(seq) / 2; size >= 2; size /= 2 {
+		for at := 0; at+size <= len(seq); at += size {
+			edits = append(edits, edit{at: at, n: size})
+		}
+	}
+	for at := len(seq) - 1; at >= 0; at-- {
+		edits = append(edits, edit{at: at, n: 1})
+	}
+	for at, s := range seq {
+		for _, simpler := range simplify(s) {
+			edits = append(edits, edit{at: at, step: simpler})
+		}
+	}
+	start := 0
+	if len(edits) > 0 {
+		start = c.resume % len(edits)
+	}
+	i := 0
+	return func() (interface{}, bool) {
+		if i >= len(edits) {
+			return nil, false
+		}
+		k := (start + i) % len(edits)
+		i++
+		return Case{Steps: edits[k].apply(seq), resume: k}, true
+	}
+}
+
+// simplify lists simpler versions of s, simplest first.
+func simplify(s Step) []Step {
+	var out []Step
+	if s.Fate != (Fate{}) {
+		t := s
+		t.Fate = Fate{}
+		out = append(out, t)
+		bits := 0
+		for _, m := range s.Fate {
+			for ; m != 0; m &= m - 1 {
+				bits++
+			}
+		}
+		if bits > 1 {
+			for k, m := range s.Fate {
+				for j := range 8 {
+					if m&(1<<j) != 0 {
+						t := s
+						t.Fate[k] &^= 1 << j
+						out = append(out, t)
+					}
+				}
+			}
+		}
+	}
+	with := func(f func(*Step)) {
+		t := s
+		f(&t)
+		out = append(out, t)
+	}
+	switch s.Op {
+	case OpCompleteSend, OpCompleteOid:
+		if s.I > 0 {
+			with(func(t *Step) { t.I = 0 })
+		}
+		if !s.OK {
+			with(func(t *Step) { t.OK = true })
+		}
+	case OpCompleteOpen, OpRestart:
+		if !s.OK {
+			with(func(t *Step) { t.OK = true })
+		}
+	case OpWrite:
+		if s.N > 64 {
+			with(func(t *Step) { t.N = 64 })
+		}
+	case OpIndicate:
+		if s.N > 1 {
+			with(func(t *Step) { t.N = 1 })
+		}
+		if s.OK {
+			with(func(t *Step) { t.OK = false })
+		}
+	}
+	return out
+}
+
+// withWorkload gives a design without a workload the default one.
+func withWorkload(d sim.Design) sim.Design {
+	if d.Workload == (sim.Workload{}) {
+		d.Workload = sim.DefaultWorkload
+	}
+	return d
+}
