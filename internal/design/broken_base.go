@@ -192,11 +192,14 @@ func (p *brokenBase) CloseAdapterComplete(nd *binding.NDIS) {
 }
 
 func (p *brokenBase) Write(nd *binding.NDIS, bytes uint32) {
-	if p.state != fsm.Running || p.nblPool.IsNull() {
+	if !p.running() {
 		return // the write fails: the binding is not running
 	}
 	p.sendNew(nd, p.needs.DataBackfill, p.ctxBackfill(nd, p.needs), bytes)
 }
+
+// running reports whether the driver may start a send.
+func (p *brokenBase) running() bool { return p.state == fsm.Running && !p.nblPool.IsNull() }
 
 // sendNew builds and sends bytes of payload; a failed allocation fails the write.
 func (p *brokenBase) sendNew(nd *binding.NDIS, data uint32, ctxBackfill uint16, bytes uint32) {

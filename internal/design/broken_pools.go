@@ -1,0 +1,287 @@
+package design
+
+import (
+	"github.com/ndissim/ndissim/binding"
+	"github.com/ndissim/ndissim/fsm"
+	"github.com/ndissim/ndissim/internal/rule"
+	"github.com/ndissim/ndissim/oid"
+	"github.com/ndissim/ndissim/pool"
+	"github.com/ndissim/ndissim/sim"
+)
+
+// The broken designs of the Pools rules.
+
+// contextTwelve sizes the pool's context as its context struct: three
+// ULONGs, 12 bytes, never rounded up to MEMORY_ALLOCATION_ALIGNMENT.
+func newContextTwelve() binding.Protocol {
+	cfg := defaultBaseConfig()
+	cfg.nblPool.ContextSize = 12 // sizeof(SEND_CONTEXT): three ULONGs
+	p := newBrokenBase(cfg)
+	return &p
+}
+
+// dataPoolWithoutNB asks for a frame buffer with every NBL but leaves
+// fAllocateNetBuffer FALSE, as if DataSize alone were enough.
+func newDataPoolWithoutNB() binding.Protocol {
+	cfg := defaultBaseConfig()
+	cfg.nblPool.AllocateNetBuffer = false
+	cfg.nblPool.DataSize = oid.MaxFrameSize + 14
+	p := newBrokenBase(cfg)
+	return &p
+}
+
+// combinedNoNB uses the combined call from a pool it still creates the way
+// its earlier separate-NB send path needed: fAllocateNetBuffer FALSE.
+func newCombinedNoNB() binding.Protocol {
+	cfg := defaultBaseConfig()
+	cfg.nblPool.AllocateNetBuffer = false
+	p := newBrokenBase(cfg)
+	return &p
+}
+
+// nbOnDataPool creates its NB pool with a DataSize, meant for
+// NdisAllocateNetBufferMdlAndData, but its send path calls
+// NdisAllocateNetBuffer with its own MDL.
+func newNBOnDataPool() binding.Protocol {
+	cfg := separateBaseConfig()
+	cfg.nbPool.DataSize = oid.MaxFrameSize + 14
+	p := newBrokenBase(cfg)
+	return &p
+}
+
+// unroundedBackfill passes ContextBackFillSize straight through as the
+// ContextBackFill of every allocation. Every stack it was tested on asked for
+// multiples of 16; a filter that asks for 8 bytes breaks it.
+type unroundedBackfill struct{ brokenBase }
+
+func (p *unroundedBackfill) Write(nd *binding.NDIS, bytes uint32) {
+	if !p.running() {
+		return
+	}
+	p.sendNew(nd, p.needs.DataBackfill, uint16(p.needs.ContextBackfill), bytes) // not rounded to MAA
+}
+
+// restartFreesCache keeps a cache of preallocated NBLs for its sends. The
+// restart path that rebuilds the pool for a bigger stack was written before
+// the cache and does not empty it, so it frees a pool with NBLs still live.
+type restartFreesCache struct {
+	brokenBase
+	cache []pool.NBL
+}
+
+const cachedNBLs = 4
+
+func (p *restartFreesCache) BindAdapter(nd *binding.NDIS, bp oid.BindParameters) binding.Status {
+	p.cache = p.cache[:0]
+	st := p.brokenBase.BindAdapter(nd, bp)
+	if st == binding.StatusSuccess || st == binding.StatusPending {
+		p.fill(nd)
+	}
+	return st
+}
+
+// fill preallocates the cache; an allocation that fails leaves it short.
+func (p *restartFreesCache) fill(nd *binding.NDIS) {
+	for len(p.cache) < cachedNBLs {
+		nbl := p.build(nd, p.needs.DataBackfill, p.ctxBackfill(nd, p.needs), oid.MaxFrameSize)
+		if nbl.IsNull() {
+			return
+		}
+		p.cache = append(p.cache, nbl)
+	}
+}
+
+func (p *restartFreesCache) OpenAdapterComplete(nd *binding.NDIS, st binding.Status) {
+	if st != binding.StatusSuccess {
+		p.drain(nd) // the bind failed: the pools go, the cache with them
+	}
+	p.brokenBase.OpenAdapterComplete(nd, st)
+}
+
+func (p *restartFreesCache) Write(nd *binding.NDIS, bytes uint32) {
+	if !p.running() {
+		return
+	}
+	if n := len(p.cache); n > 0 {
+		nbl := p.cache[n-1]
+		p.cache = p.cache[:n-1]
+		p.send(nd, nbl)
+		return
+	}
+	p.brokenBase.Write(nd, bytes)
+}
+
+func (p *restartFreesCache) SendNetBufferListsComplete(nd *binding.NDIS, nbl pool.NBL, _ binding.Status) {
+	if len(p.cache) < cachedNBLs {
+		p.cache = append(p.cache, nbl) // back into the cache for the next write
+	} else {
+		p.freeSend(nd, nbl)
+	}
+	p.sendDone(nd)
+}
+
+func (p *restartFreesCache) UnbindAdapter(nd *binding.NDIS) binding.Status {
+	p.drain(nd)
+	return p.brokenBase.UnbindAdapter(nd)
+}
+
+func (p *restartFreesCache) drain(nd *binding.NDIS) {
+	for _, nbl := range p.cache {
+		p.freeSend(nd, nbl)
+	}
+	p.cache = p.cache[:0]
+}
+
+// NetPnPEvent is the base's: a restart whose attributes outgrow the pool
+// frees it and creates a bigger one, and the cache is still full.
+
+// rebuildInPause frees and re-creates its pools in the pause handler, so
+// that they are fresh for the restart; but Pausing is not Paused: sends may
+// still be in flight and NDIS allows no pool change there.
+type rebuildInPause struct{ brokenBase }
+
+func (p *rebuildInPause) NetPnPEvent(nd *binding.NDIS, ev binding.PnPEvent) binding.Status {
+	if ev.Kind == binding.NetEventPause {
+		p.freePools(nd)
+		p.createPools(nd)
+		return p.pause(nd)
+	}
+	return p.restart(nd, ev)
+}
+
+// rebuildOnOid learns the stack's needs by querying them at restart and
+// does not hold the restart up for the answer; when a pended answer reports
+// bigger needs, the completion handler rebuilds the pools right there,
+// usually with the binding Running.
+type rebuildOnOid struct{ brokenBase }
+
+func (p *rebuildOnOid) NetPnPEvent(nd *binding.NDIS, ev binding.PnPEvent) binding.Status {
+	if ev.Kind == binding.NetEventPause {
+		return p.pause(nd)
+	}
+	if _, res := p.request(nd, oid.Request{Type: oid.Query, OID: oid.OIDBackfillRequirements}); res.Status == binding.StatusSuccess {
+		p.needs = res.Needs
+	}
+	return p.restart(nd, binding.PnPEvent{Kind: binding.NetEventRestart}) // the needs it has, attributes unread
+}
+
+func (p *rebuildOnOid) OidRequestComplete(nd *binding.NDIS, req oid.Request, res oid.Result) {
+	if req.OID == oid.OIDBackfillRequirements && res.Status == binding.StatusSuccess {
+		p.needs = res.Needs
+		if !p.poolNeeds.Covers(p.needs) {
+			p.freePools(nd)
+			p.createPools(nd)
+		}
+	}
+	p.oidDone(nd)
+}
+
+// poolFreedTwice frees its pools at the top of the unbind but leaves the
+// handles set; when the close pends, ProtocolCloseAdapterCompleteEx frees
+// them again.
+type poolFreedTwice struct{ brokenBase }
+
+func (p *poolFreedTwice) UnbindAdapter(nd *binding.NDIS) binding.Status {
+	p.state = fsm.Closing
+	p.returnHeld(nd)
+	nd.FreeNetBufferListPool(p.nblPool) // the handle is not cleared
+	if nd.CloseAdapter() == binding.StatusPending {
+		return binding.StatusPending
+	}
+	p.nblPool = pool.NBLPool{}
+	return binding.StatusSuccess
+}
+
+// allocUnchecked assumes an NBL allocation at PASSIVE_LEVEL cannot fail and
+// uses the result without testing it for NULL.
+type allocUnchecked struct{ brokenBase }
+
+func (p *allocUnchecked) Write(nd *binding.NDIS, bytes uint32) {
+	if !p.running() {
+		return
+	}
+	nbl := nd.AllocateNetBufferAndNetBufferList(p.nblPool, brokenCtx, p.ctxBackfill(nd, p.needs), 1,
+		p.needs.DataBackfill+brokenHdr, bytes)
+	nd.RetreatNetBufferDataStart(nd.FirstNB(nbl), brokenHdr, 0) // no NULL check
+	p.send(nd, nbl)
+}
+
+func init() {
+	for _, g := range []sim.GoDesign{
+		{
+			Name:    "broken-context-12",
+			Summary: "the pool's ContextSize is sizeof our send context, three ULONGs: 12 bytes",
+			Breaks:  rule.PoolContextAlignment,
+			New:     newContextTwelve,
+		},
+		{
+			Name:    "broken-data-pool-without-nb",
+			Summary: "we set DataSize to get a frame buffer with each NBL but left fAllocateNetBuffer FALSE",
+			Breaks:  rule.PoolDataSizeWithoutNetBuffer,
+			New:     newDataPoolWithoutNB,
+		},
+		{
+			Name:    "broken-combined-pool",
+			Summary: "we switched sends to NdisAllocateNetBufferAndNetBufferList but still create the pool with fAllocateNetBuffer FALSE",
+			Breaks:  rule.CombinedAllocNeedsNetBufferPool,
+			New:     newCombinedNoNB,
+		},
+		{
+			Name:    "broken-nb-on-data-pool",
+			Summary: "our NB pool has a DataSize for NdisAllocateNetBufferMdlAndData, but the send path calls NdisAllocateNetBuffer",
+			Breaks:  rule.AllocNetBufferOnDataPool,
+			New:     newNBOnDataPool,
+		},
+		{
+			Name:    "broken-context-backfill-unrounded",
+			Summary: "we pass ContextBackFillSize straight through as ContextBackFill; a filter asking for 8 bytes makes it misaligned",
+			Breaks:  rule.NblContextAlignment,
+			New:     func() binding.Protocol { return &unroundedBackfill{newBrokenBase(defaultBaseConfig())} },
+			Changes: []oid.Edit{{Insert: &oid.Layer{Name: "mon-lwf", ContextBackfill: 8}}},
+		},
+		{
+			Name:    "broken-restart-frees-cache",
+			Summary: "a restart for a bigger stack rebuilds our pool while our cache of preallocated NBLs is still full",
+			Breaks:  rule.PoolFreedWithOutstanding,
+			New: func() binding.Protocol {
+				cfg := defaultBaseConfig()
+				cfg.bakeContext = true
+				return &restartFreesCache{brokenBase: newBrokenBase(cfg)}
+			},
+		},
+		{
+			Name:    "broken-pool-freed-twice",
+			Summary: "unbind frees the pool but keeps the handle; when the close pends, close-complete frees it again",
+			Breaks:  rule.PoolUseAfterFree,
+			New:     func() binding.Protocol { return &poolFreedTwice{newBrokenBase(defaultBaseConfig())} },
+		},
+		{
+			Name:    "broken-rebuild-in-pause",
+			Summary: "we rebuild our pools in the pause handler so they are fresh for the restart",
+			Breaks:  rule.PoolChangedWhileActive,
+			New:     func() binding.Protocol { return &rebuildInPause{newBrokenBase(defaultBaseConfig())} },
+		},
+		{
+			Name:    "broken-rebuild-on-oid",
+			Summary: "restart does not wait for our backfill query; its completion rebuilds the pools, usually while Running",
+			Breaks:  rule.PoolChangedWhileActive,
+			New: func() binding.Protocol {
+				cfg := defaultBaseConfig()
+				cfg.bakeContext = true
+				return &rebuildOnOid{newBrokenBase(cfg)}
+			},
+		},
+		{
+			Name:    "broken-alloc-unchecked",
+			Summary: "Write never checks the NBL allocation for NULL: it cannot fail at PASSIVE_LEVEL, can it?",
+			Breaks:  rule.AllocationFailureIgnored,
+			New:     func() binding.Protocol { return &allocUnchecked{newBrokenBase(defaultBaseConfig())} },
+		},
+	} {
+		g.Stack = demoStack
+		if g.Changes == nil {
+			g.Changes = demoChanges()
+		}
+		sim.MustRegister(g)
+	}
+}
