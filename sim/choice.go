@@ -4,6 +4,7 @@ import (
 	"math/rand/v2"
 
 	"github.com/ndissim/ndissim/binding"
+	"github.com/ndissim/ndissim/oid"
 	"github.com/ndissim/ndissim/pool"
 )
 
@@ -18,6 +19,8 @@ type chooser struct {
 	pos    int
 	stream []uint32
 	w      Workload
+	// completes is how the miniport completes sends and OID requests.
+	completes oid.Completion
 }
 
 func (c *chooser) seed(seed uint64) {
@@ -65,10 +68,24 @@ func (c *chooser) chance(p float64) bool {
 // Decide answers NDIS's own decisions inside the design's calls.
 func (c *chooser) Decide(d binding.Decision) bool {
 	switch d {
-	case binding.DecideOpenPends, binding.DecideClosePends, binding.DecideOidPends:
+	case binding.DecideOpenPends, binding.DecideClosePends:
+		return c.chance(c.w.Pend)
+	case binding.DecideOidPends:
+		switch c.completes {
+		case oid.CompleteSync:
+			return false
+		case oid.CompletePend:
+			return true
+		}
 		return c.chance(c.w.Pend)
 	case binding.DecideSendCompletesNow:
-		return c.chance(c.w.Pend / 4)
+		switch c.completes {
+		case oid.CompleteSync:
+			return true
+		case oid.CompletePend:
+			return false
+		}
+		return c.chance(1 - c.w.Pend)
 	case binding.DecideOpenFails:
 		return c.chance(c.w.OIDFailure / 4)
 	case binding.DecideOidFails:

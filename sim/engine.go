@@ -61,6 +61,7 @@ type Engine struct {
 func NewEngine(d Design) *Engine {
 	e := &Engine{d: d, stack: d.Stack.Clone()}
 	e.ch.w = d.Workload
+	e.ch.completes = d.Stack.Completes
 	e.b = binding.New(e.stack, &e.ch)
 	return e
 }

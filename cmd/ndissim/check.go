@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
@@ -126,15 +127,18 @@ func progress(w io.Writer, f checkFlags, name string) *progressbar.ProgressBar {
 }
 
 func printReport(w io.Writer, rep sim.Report, strict bool) {
-	from := rep.File
-	if from == "" {
-		from = "built in"
+	from := " (" + rep.File + ")"
+	switch {
+	case rep.File == "":
+		from = " (built in)"
+	case strings.HasPrefix(rep.File, "("):
+		from = " " + rep.File
 	}
 	verdict := "pass"
 	if rep.Failed(strict) {
 		verdict = "FAIL"
 	}
-	fmt.Fprintf(w, "%s: %s (%s): %d runs, %d steps, %d finding(s)", verdict, rep.Name, from, rep.Runs, rep.Steps, len(rep.Findings))
+	fmt.Fprintf(w, "%s: %s%s: %d runs, %d steps, %d finding(s)", verdict, rep.Name, from, rep.Runs, rep.Steps, len(rep.Findings))
 	if rep.Interrupted {
 		fmt.Fprint(w, ", interrupted")
 	}

@@ -35,7 +35,7 @@ func loadDesigns(files, goNames []string) ([]sim.Design, error) {
 // designFromOrigin finds the design a trace file was recorded on.
 func designFromOrigin(origin string) (sim.Design, error) {
 	switch {
-	case origin == "embedded:default":
+	case origin == "embedded:default" || origin == designfile.DefaultFile:
 		return designfile.Default(), nil
 	case strings.HasPrefix(origin, "go:"):
 		g, ok := sim.Lookup(strings.TrimPrefix(origin, "go:"))

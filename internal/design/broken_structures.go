@@ -101,11 +101,9 @@ func (p *nullChainOffset) Write(nd *binding.NDIS, bytes uint32) {
 	}
 	nbl := nd.AllocateNetBufferAndNetBufferList(p.nblPool, brokenCtx, p.ctxBackfill(nd, p.needs), 0,
 		p.needs.DataBackfill+brokenHdr, 0)
-	if nbl.IsNull() {
-		return
+	if !nbl.IsNull() {
+		p.send(nd, nbl) // with the payload's MDLs chained in by then
 	}
-	// ...chain the payload MDLs, then send; never reached: the allocation is refused.
-	nd.FreeNetBufferList(nbl)
 }
 
 func init() {

@@ -180,9 +180,10 @@ func (d *decoder) workload(top *object) sim.Workload {
 		return w
 	}
 	w.Steps = int(wo.integer("steps", 1, 100000, int64(w.Steps)))
-	if fo := wo.sub("faults", "allocation_failure", "oid_failure", "pend"); fo != nil {
+	if fo := wo.sub("faults", "allocation_failure", "oid_failure", "send_failure", "pend"); fo != nil {
 		w.AllocationFailure = fo.probability("allocation_failure", w.AllocationFailure)
 		w.OIDFailure = fo.probability("oid_failure", w.OIDFailure)
+		w.SendFailure = fo.probability("send_failure", w.SendFailure)
 		w.Pend = fo.probability("pend", w.Pend)
 	}
 	return w
