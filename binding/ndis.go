@@ -15,7 +15,12 @@ type NDIS struct{ b *Binding }
 
 // State is the binding's lifecycle state, for designs and tests that want to
 // assert on it. A real protocol keeps its own copy; so should a design.
-func (nd *NDIS) State() fsm.State { return nd.b.life.State() }
+// Like every NDIS call it counts against the callback's call budget, so a
+// design that polls it waiting for a change that cannot come is cut off.
+func (nd *NDIS) State() fsm.State {
+	nd.b.enter()
+	return nd.b.life.State()
+}
 
 // OpenAdapter is NdisOpenAdapterEx, legal only inside BindAdapter. It returns
 // SUCCESS, a failure, or PENDING followed by OpenAdapterComplete.
@@ -291,4 +296,7 @@ func openedText(opened bool) string {
 
 // MAA is MEMORY_ALLOCATION_ALIGNMENT on the simulated platform: the
 // compile-time constant a real driver sizes its contexts with.
-func (nd *NDIS) MAA() uint32 { return nd.b.pools.MAA() }
+func (nd *NDIS) MAA() uint32 {
+	nd.b.enter()
+	return nd.b.pools.MAA()
+}

@@ -208,10 +208,16 @@ func (nd *NDIS) AdvanceNetBufferDataStart(nb pool.NB, delta uint32) {
 }
 
 // FirstNB is NET_BUFFER_LIST_FIRST_NB.
-func (nd *NDIS) FirstNB(nbl pool.NBL) pool.NB { return nd.b.pools.FirstNB(nbl) }
+func (nd *NDIS) FirstNB(nbl pool.NBL) pool.NB {
+	nd.b.enter() // counted, so that a loop over a chain that never shrinks is cut off
+	return nd.b.pools.FirstNB(nbl)
+}
 
 // NextNB is NET_BUFFER_NEXT_NB.
-func (nd *NDIS) NextNB(nb pool.NB) pool.NB { return nd.b.pools.NextNB(nb) }
+func (nd *NDIS) NextNB(nb pool.NB) pool.NB {
+	nd.b.enter()
+	return nd.b.pools.NextNB(nb)
+}
 
 // nbUsable checks that the NBL an NB is linked into, if any, is the
 // design's to touch.

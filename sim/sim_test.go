@@ -222,3 +222,68 @@ func mustLookup(t testing.TB, name string) sim.Design {
 	require.True(t, ok)
 	return g.Design()
 }
+
+// panicky panics in its third write; spinning loops on NDIS in its pause
+// handler, as a driver that polls for its sends to drain would.
+type panicky struct {
+	binding.Protocol
+	writes int
+}
+
+func (p *panicky) Write(nd *binding.NDIS, n uint32) {
+	if p.writes++; p.writes == 3 {
+		var m map[string]int
+		m["boom"]++ // a nil map write, as real bugs panic
+	}
+	p.Protocol.Write(nd, n)
+}
+
+type spinning struct{ binding.Protocol }
+
+func (p spinning) NetPnPEvent(nd *binding.NDIS, ev binding.PnPEvent) binding.Status {
+	if ev.Kind == binding.NetEventPause {
+		for nd.State() == "Pausing" { // waits for a completion that cannot come
+		}
+	}
+	return p.Protocol.NetPnPEvent(nd, ev)
+}
+
+func TestMisbehavingDesignsAreFindingsAndLeaveTheEngineClean(t *testing.T) {
+	cases := []struct {
+		name string
+		wrap func(binding.Protocol) binding.Protocol
+		want rule.Name
+	}{
+		{"panic", func(p binding.Protocol) binding.Protocol { return &panicky{Protocol: p} }, rule.DesignPanic},
+		{"spin", func(p binding.Protocol) binding.Protocol { return spinning{p} }, rule.DesignHang},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			d := demo(t)
+			inner := d.New
+			d.New = func() binding.Protocol { return c.wrap(inner()) }
+			d.Source = []byte(c.name)
+			e := sim.NewEngine(d)
+			e.Binding().SetCallBudget(2_000)
+			found := 0
+			for seed := uint64(0); seed < 300; seed++ {
+				r := e.Run(seed)
+				if r.Err() == nil {
+					continue
+				}
+				found++
+				require.Equal(t, c.want, r.Err().Rule, r.Err().Message)
+				// The engine that saw the misbehaviour replays exactly like
+				// a fresh one: nothing of its state was corrupted.
+				fresh := sim.NewEngine(d)
+				fresh.Binding().SetCallBudget(2_000)
+				require.Equal(t, fresh.Run(seed).Findings, e.Run(seed).Findings)
+				require.Equal(t, fresh.Trace(seed).Lines, e.Trace(seed).Lines)
+			}
+			require.Positive(t, found)
+			rep, err := sim.Check(context.Background(), d, sim.CheckOptions{Seed: 1, Runs: 300, Workers: 2})
+			require.NoError(t, err)
+			require.Equal(t, c.want, rep.Findings[len(rep.Findings)-1].Rule)
+		})
+	}
+}
