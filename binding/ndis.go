@@ -116,7 +116,7 @@ func (nd *NDIS) CloseAdapter() Status {
 	}
 	if !b.opened || b.closeCalled {
 		b.fail(rule.UnexpectedCompletion, nil, "NdisCloseAdapterEx in %s on an adapter that is %s",
-			b.life.State(), map[bool]string{true: "already closed", false: "not open"}[b.closeCalled])
+			b.life.State(), pick(b.closeCalled, "already closed", "not open"))
 		return StatusFailure
 	}
 	if len(b.inFlight) > 0 || len(b.oids) > 0 {
@@ -150,7 +150,7 @@ func (nd *NDIS) OidRequest(req oid.Request) (oid.Request, oid.Result) {
 	s := b.life.State()
 	if s == fsm.Unbound || (s == fsm.Opening && !b.opened) || b.closeCalled {
 		b.fail(rule.OidInInvalidState, []string{req.String()}, "NdisOidRequest %s in %s%s",
-			req, s, map[bool]string{true: " after NdisCloseAdapterEx", false: openedText(b.opened)}[b.closeCalled])
+			req, s, pick(b.closeCalled, " after NdisCloseAdapterEx", openedText(b.opened)))
 		return req, oid.Result{Status: StatusFailure}
 	}
 	var res oid.Result
@@ -256,7 +256,7 @@ func (b *Binding) usable(nbl pool.NBL, call string) bool {
 			name = rule.AllocationFailureIgnored
 		}
 		b.fail(name, []string{nbl.String()}, "%s with %s, which %s", call, nbl,
-			map[bool]string{true: "is NULL: its allocation failed", false: "was already freed"}[nbl.IsNull()])
+			pick(nbl.IsNull(), "is NULL: its allocation failed", "was already freed"))
 		return false
 	}
 	switch b.pools.Holder(nbl) {
@@ -285,6 +285,14 @@ func (b *Binding) whose(nbl pool.NBL) string {
 		return "it is the protocol's own NBL"
 	}
 	return "it was already returned"
+}
+
+// pick is a conditional expression for message fragments.
+func pick(cond bool, yes, no string) string {
+	if cond {
+		return yes
+	}
+	return no
 }
 
 func openedText(opened bool) string {
