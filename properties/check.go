@@ -2,7 +2,9 @@ package properties
 
 import (
 	"errors"
+	"fmt"
 	"runtime"
+	"runtime/debug"
 	"sync"
 	"testing"
 
@@ -54,6 +56,11 @@ func Check(t testing.TB, d sim.Design, opt Options) {
 		t.Fatalf("ndissim: %v", err)
 		return
 	}
+	defer func() {
+		if r := recover(); r != nil {
+			t.Fatalf("ndissim: checking design %q panicked: %v\n%s", d.Name, r, debug.Stack())
+		}
+	}()
 	c := &checker{t: t, d: d, strict: opt.Strict, dir: opt.FailDir}
 	if c.dir == "" {
 		c.dir = defaultFailDir(t.Name())
@@ -72,7 +79,7 @@ func Check(t testing.TB, d sim.Design, opt Options) {
 	}
 	f := c.search(engines, seed, runs)
 	if f == nil {
-		t.Logf("ndissim: design %q kept every invariant in %d runs from seed %d", d.Name, runs, seed)
+		t.Logf("ndissim: design %q kept every invariant in %d run(s) from seed %d", d.Name, runs, seed)
 		return
 	}
 	c.report(engines[0], f)
@@ -143,22 +150,33 @@ func claimant(r rule.Name) string {
 // search runs seeds seed, seed+1, ... in batches split among the engines
 // and returns the failure of the lowest failing seed, or nil.
 func (c *checker) search(engines []*sim.Engine, seed uint64, runs int) *failure {
-	batch := len(engines) * 16
-	results := make([]sim.Result, batch)
-	for start := 0; start < runs; start += batch {
+	results := make([]sim.Result, len(engines)*16)
+	batch := len(engines) // grows to len(results): an early failure is found early
+	for start := 0; start < runs; start, batch = start+batch, min(2*batch, len(results)) {
 		n := min(batch, runs-start)
 		first := seed + uint64(start)
 		var wg sync.WaitGroup
+		panics := make([]any, len(engines))
 		for w, e := range engines {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
+				defer func() {
+					if r := recover(); r != nil {
+						panics[w] = fmt.Sprintf("%v\n%s", r, debug.Stack())
+					}
+				}()
 				for i := w; i < n; i += len(engines) {
 					results[i] = e.Run(first + uint64(i))
 				}
 			}()
 		}
 		wg.Wait()
+		for _, p := range panics {
+			if p != nil {
+				panic(p) // in the test's goroutine, where Check recovers it
+			}
+		}
 		for i := range n {
 			if f := c.judge(results[i]); f != nil {
 				f.run = start + i + 1
@@ -169,16 +187,41 @@ func (c *checker) search(engines []*sim.Engine, seed uint64, runs int) *failure 
 	return nil
 }
 
-// same reports whether a replay fails the way f did.
+// same reports whether a replay fails the way f did: with a finding of the
+// same rule, or the same invariant broken.
 func (c *checker) same(res sim.Result, f *failure) bool {
 	g := c.judge(res)
 	if g == nil {
 		return false
 	}
 	if f.byRule {
-		return g.rule == f.rule
+		for _, x := range res.Findings {
+			if x.Rule == f.rule {
+				return true
+			}
+		}
+		return false
 	}
 	return g.inv == f.inv
+}
+
+// restate is f as the shrunk replay res shows it: the same rule or
+// invariant, with the message (and its step numbers) of the replay.
+func (c *checker) restate(res sim.Result, f *failure) *failure {
+	g := *f
+	if f.byRule {
+		for _, x := range res.Findings {
+			if x.Rule == f.rule {
+				g.msg = x.Error()
+				return &g
+			}
+		}
+		return &g
+	}
+	if h := c.judge(res); h != nil {
+		g.msg = h.msg
+	}
+	return &g
 }
 
 // shrink reduces f's stream: with the engine's Shrink when the binding
@@ -188,55 +231,5 @@ func (c *checker) shrink(e *sim.Engine, f *failure) ([]uint32, bool) {
 	if f.byRule {
 		return e.Shrink(f.stream, f.rule)
 	}
-	return shrinkStream(f.stream, func(s []uint32) bool { return c.same(e.Replay(s, false), f) }, sim.ShrinkBudget)
-}
-
-// shrinkStream is sim's shrinking against any predicate: delete spans of
-// choices, halving their size down to one, then lower single choices, until
-// nothing more fails or the budget of replays is spent.
-func shrinkStream(stream []uint32, fails func([]uint32) bool, budget int) ([]uint32, bool) {
-	s := append([]uint32(nil), stream...)
-	try := func(cand []uint32) bool {
-		budget--
-		return fails(cand)
-	}
-	for budget > 0 {
-		progress := false
-		for size := max(len(s)/2, 1); size >= 1 && budget > 0; size /= 2 {
-			for i := 0; i+size <= len(s) && budget > 0; {
-				cand := append(append(make([]uint32, 0, len(s)-size), s[:i]...), s[i+size:]...)
-				if try(cand) {
-					s, progress = cand, true
-				} else {
-					i += max(size/2, 1)
-				}
-			}
-		}
-		for i := 0; i < len(s) && budget > 0; i++ {
-			for _, v := range lowerChoice(s[i]) {
-				cand := append([]uint32(nil), s...)
-				cand[i] = v
-				if try(cand) {
-					s, progress = cand, true
-					break
-				}
-			}
-		}
-		if !progress {
-			return s, true
-		}
-	}
-	return s, false
-}
-
-func lowerChoice(v uint32) []uint32 {
-	switch v {
-	case 0:
-		return nil
-	case 1:
-		return []uint32{0}
-	case 2:
-		return []uint32{0, 1}
-	}
-	return []uint32{0, v / 2, v - 1}
+	return e.ShrinkFunc(f.stream, func(res sim.Result) bool { return c.same(res, f) }, sim.ShrinkBudget)
 }

@@ -52,8 +52,29 @@ func (dr *driver) reset(trace bool) {
 	}
 }
 
-// Decide answers NDIS's decisions from the running step's Fate.
-func (dr *driver) Decide(d binding.Decision) bool { return dr.ask(int(d) - 1) }
+// Decide answers NDIS's decisions from the running step's Fate, except
+// where the miniport's completion mode decides (as in sim/choice.go): a
+// sync miniport completes every send and request at once, a pend one never.
+func (dr *driver) Decide(d binding.Decision) bool {
+	fated := dr.ask(int(d) - 1) // asked in any case, so fates keep their places
+	switch dr.stack.Completes {
+	case oid.CompleteSync:
+		switch d {
+		case binding.DecideOidPends:
+			return false
+		case binding.DecideSendCompletesNow:
+			return true
+		}
+	case oid.CompletePend:
+		switch d {
+		case binding.DecideOidPends:
+			return true
+		case binding.DecideSendCompletesNow:
+			return false
+		}
+	}
+	return fated
+}
 
 // FailAllocation answers the allocation faults from the running step's Fate.
 func (dr *driver) FailAllocation(pool.Op) bool { return dr.ask(fateAllocFails) }

@@ -25,10 +25,7 @@ func (c *checker) report(e *sim.Engine, f *failure) {
 		stream, minimal = f.stream, false
 		shrunk = e.Replay(stream, true)
 	}
-	if g := c.judge(shrunk); g != nil {
-		g.seed, g.run, g.stream, g.steps = f.seed, f.run, stream, f.steps
-		f = g
-	}
+	f = c.restate(shrunk, f)
 	path, err := c.save(f, stream, shrunk.Lines)
 	var b strings.Builder
 	fmt.Fprintf(&b, "ndissim: design %q %s with seed %d (run %d):\n    %s\n", c.d.Name, f.what(), f.seed, f.run, f.msg)
@@ -77,7 +74,7 @@ func (c *checker) finish(b *strings.Builder, seed uint64, path string, saveErr e
 	if saveErr == nil && cliLoadable(c.d) {
 		fmt.Fprintf(b, "    ndissim replay %s\n", path)
 	}
-	c.t.Fatalf("%s", b.String())
+	c.t.Fatalf("%s", strings.TrimRight(b.String(), "\n"))
 }
 
 // save writes the trace file of f under the check's directory.

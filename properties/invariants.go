@@ -33,7 +33,6 @@ type Invariant struct {
 func (inv Invariant) Check(b *binding.Binding) error {
 	for _, f := range b.Findings() {
 		if f.Severity == rule.Error && inv.claims(f.Rule) {
-			f := f
 			return &InvariantError{Invariant: inv.Name, Rule: f.Rule, Finding: &f, Msg: f.Error()}
 		}
 	}

@@ -202,19 +202,42 @@ func (o Observation) legalOps(buf []Op) []Op {
 	return buf
 }
 
+// opWeight is how often a move is drawn against the others: sim's move
+// weights (sim/moves.go), so that generated sequences look like engine runs.
+var opWeight = [...]int{
+	OpCompleteSend: 6, OpCompleteOid: 3, OpCompleteOpen: 3, OpCompleteClose: 3,
+	OpWorkItem: 2, OpWrite: 8, OpIndicate: 3,
+	OpBind: 1, OpRestart: 1, OpPause: 1, OpEditStack: 1, OpUnbind: 1, OpTeardown: 0,
+}
+
 // teardownChance is how often a generated step is a Teardown, so that
 // generated sequences also end runs (and rebind) in the middle.
 const teardownChance = 0.02
 
-// randomStep draws a legal step for o the way the engine draws a move:
-// uniformly among the legal moves, arguments and fates with the workload's
-// probabilities.
+// randomStep draws a legal step for o the way the engine draws a move: by
+// weight among the legal moves, arguments and fates with the workload's
+// probabilities (sim/choice.go).
 func randomStep(r *rand.Rand, o Observation, w sim.Workload, buf []Op) Step {
+	if o.Halted {
+		return Step{Op: OpWorkItem} // ignored; the run is over
+	}
 	ops := o.legalOps(buf)
 	if len(ops) == 0 || r.Float64() < teardownChance {
 		return Step{Op: OpTeardown}
 	}
-	s := Step{Op: ops[r.Intn(len(ops))]}
+	total := 0
+	for _, op := range ops {
+		total += opWeight[op]
+	}
+	v := r.Intn(total)
+	s := Step{Op: ops[len(ops)-1]}
+	for _, op := range ops {
+		if v < opWeight[op] {
+			s.Op = op
+			break
+		}
+		v -= opWeight[op]
+	}
 	switch s.Op {
 	case OpCompleteSend:
 		s.I, s.OK = r.Intn(o.Out.Sends), r.Float64() >= w.SendFailure
@@ -230,7 +253,7 @@ func randomStep(r *rand.Rand, o Observation, w sim.Workload, buf []Op) Step {
 		s.N, s.OK = 1+r.Intn(3), r.Intn(4) == 3
 	}
 	p := [numFates]float64{
-		w.Pend, w.OIDFailure / 4, w.Pend, w.Pend, w.OIDFailure, w.Pend / 4, w.SendFailure, w.AllocationFailure,
+		w.Pend, w.OIDFailure / 4, w.Pend, w.Pend, w.OIDFailure, 1 - w.Pend, w.SendFailure, w.AllocationFailure,
 	}
 	for k := range s.Fate {
 		for j := range 4 {

@@ -16,11 +16,17 @@ func (e *Engine) Shrink(stream []uint32, r rule.Name) (shrunk []uint32, minimal 
 }
 
 func (e *Engine) shrink(stream []uint32, r rule.Name, budget int) ([]uint32, bool) {
+	return e.ShrinkFunc(stream, func(res Result) bool { return hasRule(res.Findings, r) }, budget)
+}
+
+// ShrinkFunc is Shrink against any judgement of a replayed run: it keeps a
+// shorter or simpler stream whenever fails says its replay still fails, and
+// makes at most budget replays.
+func (e *Engine) ShrinkFunc(stream []uint32, failing func(Result) bool, budget int) ([]uint32, bool) {
 	s := append([]uint32(nil), stream...)
 	fails := func(c []uint32) bool {
 		budget--
-		res := e.Replay(c, false)
-		return hasRule(res.Findings, r)
+		return failing(e.Replay(c, false))
 	}
 	for budget > 0 {
 		progress := false

@@ -1,0 +1,219 @@
+package properties
+
+import (
+	"fmt"
+	"io"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/leanovate/gopter"
+	"github.com/leanovate/gopter/commands"
+
+	"github.com/ndissim/ndissim/sim"
+)
+
+// The benchmarks compare, in one run, Check (the sim engine with the
+// invariants as its observer, then the engine's shrinking) against a plain
+// gopter commands harness written the straightforward way: commands.Prop
+// over Commands, gopter.NewProperties with default parameters and default
+// shrinking, the same invariants in the postconditions. Both are single
+// threaded (Options.Workers 1; gopter's Workers 1). Run them with
+//
+//	go test ./properties/ -run '^$' -bench . -benchmem
+//
+// The gopter sub-benchmarks report their time as a multiple of check's
+// (x-check-time, x-check-ns/move): run the check sub-benchmark with them.
+
+// benchT is the testing.TB Check reports to in a benchmark: failures are
+// the expected outcome, recorded, not fatal.
+type benchT struct {
+	testing.TB
+	failed bool
+	moves  int // of the shrunk trace
+}
+
+func (t *benchT) Helper()             {}
+func (t *benchT) Logf(string, ...any) {}
+func (t *benchT) Fatalf(format string, args ...any) {
+	t.failed = true
+	msg := fmt.Sprintf(format, args...)
+	if i := strings.Index(msg, "\ntrace ("); i >= 0 {
+		fmt.Sscanf(msg[i:], "\ntrace (%d moves", &t.moves)
+	}
+}
+
+// checkPath runs Check on d from seed with runs and reports whether it
+// failed. dir must be fresh, or saved traces would be replayed first.
+func checkPath(tb testing.TB, d sim.Design, seed uint64, runs int, dir string) (failed bool, shrunk int) {
+	t := &benchT{TB: tb}
+	Check(t, d, Options{Runs: runs, Seed: seed, Workers: 1, FailDir: dir})
+	return t.failed, t.moves
+}
+
+// gopterPath runs the plain gopter harness on d with seed and default
+// parameters (100 tests, sizes 0..99) and reports whether it failed.
+func gopterPath(d sim.Design, seed int64, tests int) (failed bool, shrunk int) {
+	p := gopter.DefaultTestParametersWithSeed(seed)
+	p.MinSuccessfulTests = tests
+	props := gopter.NewProperties(p)
+	var last *gopter.PropArg
+	props.Property("invariants", func(gp *gopter.GenParameters) *gopter.PropResult {
+		r := commands.Prop(Commands(d))(gp)
+		if !r.Success() && len(r.Args) > 0 {
+			last = r.Args[0]
+		}
+		return r
+	})
+	ok := props.Run(gopter.NewFormatedReporter(false, 80, io.Discard))
+	if !ok && last != nil {
+		shrunk = countCommands(fmt.Sprint(last.Arg))
+	}
+	return !ok, shrunk
+}
+
+// propertyPath runs Property (1-minimal shrinking) the same way.
+func propertyPath(d sim.Design, seed int64, tests int) (failed bool, shrunk int) {
+	p := gopter.DefaultTestParametersWithSeed(seed)
+	p.MinSuccessfulTests = tests
+	res := Property(d).Check(p)
+	if res.Status == gopter.TestFailed {
+		return true, len(res.Args[0].Arg.(Case).Steps)
+	}
+	return false, 0
+}
+
+// countCommands counts the commands in gopter's printed actions.
+func countCommands(s string) int {
+	i := len(s) - 1
+	for i >= 0 && s[i] != '[' {
+		i--
+	}
+	if i < 0 || i+1 >= len(s)-1 {
+		return 0
+	}
+	n := 1
+	depth := 0
+	for _, ch := range s[i+1 : len(s)-1] {
+		switch ch {
+		case '(', '{':
+			depth++
+		case ')', '}':
+			depth--
+		case ' ':
+			if depth == 0 {
+				n++
+			}
+		}
+	}
+	return n
+}
+
+func benchFind(b *testing.B, d sim.Design) {
+	var ns [3]float64
+	b.Run("check", func(b *testing.B) {
+		tmp := b.TempDir()
+		found, steps := 0, 0
+		for i := range b.N {
+			if f, n := checkPath(b, d, uint64(i)*10_000+1, 10_000, filepath.Join(tmp, fmt.Sprint(i))); f {
+				found++
+				steps += n
+			}
+		}
+		report(b, found, steps)
+		ns[0] = float64(b.Elapsed().Nanoseconds()) / float64(b.N)
+	})
+	b.Run("engine-search-only", func(b *testing.B) {
+		e := newEngine(d)
+		c := &checker{d: d}
+		found := 0
+		for i := range b.N {
+			seed := uint64(i)*10_000 + 1
+			for r := range 10_000 {
+				if c.judge(e.Run(seed+uint64(r))) != nil {
+					found++
+					break
+				}
+			}
+		}
+		report(b, found, 0)
+		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/ns[0], "x-check-time")
+	})
+	b.Run("gopter-commands", func(b *testing.B) {
+		found, steps := 0, 0
+		for i := range b.N {
+			f, n := gopterPath(d, int64(i)+1, 100)
+			if f {
+				found++
+				steps += n
+			}
+		}
+		report(b, found, steps)
+		ns[1] = float64(b.Elapsed().Nanoseconds()) / float64(b.N)
+		b.ReportMetric(ns[1]/ns[0], "x-check-time")
+	})
+	b.Run("property-1-minimal", func(b *testing.B) {
+		found, steps := 0, 0
+		for i := range b.N {
+			f, n := propertyPath(d, int64(i)+1, 100)
+			if f {
+				found++
+				steps += n
+			}
+		}
+		report(b, found, steps)
+		ns[2] = float64(b.Elapsed().Nanoseconds()) / float64(b.N)
+		b.ReportMetric(ns[2]/ns[0], "x-check-time")
+	})
+}
+
+// report adds how often the bug was found and how short its shrunk
+// sequence was, in moves.
+func report(b *testing.B, found, moves int) {
+	b.ReportMetric(float64(found)/float64(b.N), "found/op")
+	if found > 0 && moves > 0 {
+		b.ReportMetric(float64(moves)/float64(found), "shrunk-moves")
+	}
+}
+
+// BenchmarkFindBug is the time to a reported failure (search, shrink,
+// trace) on a design whose bug shows in almost every run.
+func BenchmarkFindBug(b *testing.B) { benchFind(b, simpleDesign("pause-early", pauseEarly)) }
+
+// BenchmarkFindRareBug is the same on a bug that needs a send to complete
+// with a failure status (2% of completions).
+func BenchmarkFindRareBug(b *testing.B) {
+	benchFind(b, simpleDesign("leak-failed-send", leakFailedSend))
+}
+
+// BenchmarkPassingRuns is 100 passing runs of ndisprot: 100 engine runs of
+// its workload (200 moves each) against 100 gopter cases (0..99 commands).
+func BenchmarkPassingRuns(b *testing.B) {
+	d := ndisprot(b)
+	const runs = 100
+	var perMove [2]float64
+	b.Run("check", func(b *testing.B) {
+		tmp := b.TempDir()
+		for i := range b.N {
+			if f, _ := checkPath(b, d, 1, runs, filepath.Join(tmp, fmt.Sprint(i))); f {
+				b.Fatal("ndisprot failed")
+			}
+		}
+		moves := float64(runs * d.Workload.Steps)
+		b.ReportMetric(moves, "moves/op")
+		perMove[0] = float64(b.Elapsed().Nanoseconds()) / float64(b.N) / moves
+		b.ReportMetric(perMove[0], "ns/move")
+	})
+	b.Run("gopter-commands", func(b *testing.B) {
+		for range b.N {
+			if f, _ := gopterPath(d, 1, runs); f {
+				b.Fatal("ndisprot failed")
+			}
+		}
+		moves := float64(runs * (runs - 1) / 2) // sizes 0..99
+		b.ReportMetric(moves, "moves/op")
+		perMove[1] = float64(b.Elapsed().Nanoseconds()) / float64(b.N) / moves
+		b.ReportMetric(perMove[1], "ns/move")
+		b.ReportMetric(perMove[1]/perMove[0], "x-check-ns/move")
+	})
+}
