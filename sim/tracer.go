@@ -11,13 +11,24 @@ import (
 // acted, what was called with which objects, then the binding's state and
 // counters after it.
 type tracer struct {
-	e     *Engine
-	lines []string
+	e       *Engine
+	lines   []string
+	dropped int
 }
+
+// MaxTraceLines caps the lines of one traced run: a design that loops on
+// NDIS until its call budget is spent would otherwise write a line per call.
+const MaxTraceLines = 5000
 
 func newTracer(e *Engine) *tracer { return &tracer{e: e} }
 
 func (t *tracer) Trace(actor binding.Actor, text string) {
+	if len(t.lines) >= MaxTraceLines-1 {
+		t.dropped++
+		t.lines = append(t.lines[:MaxTraceLines-1], fmt.Sprintf("%5d  (%d more lines left out: the trace is capped at %d)",
+			t.e.tick, t.dropped, MaxTraceLines))
+		return
+	}
 	b := t.e.b
 	live := b.Pools().LiveCount(pool.OwnerProtocol)
 	out := b.Outstanding()

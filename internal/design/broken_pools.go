@@ -11,7 +11,7 @@ import (
 
 // The broken designs of the Pools rules.
 
-// contextTwelve sizes the pool's context as its context struct: three
+// newContextTwelve sizes the pool's context as its context struct: three
 // ULONGs, 12 bytes, never rounded up to MEMORY_ALLOCATION_ALIGNMENT.
 func newContextTwelve() binding.Protocol {
 	cfg := defaultBaseConfig()
@@ -20,7 +20,7 @@ func newContextTwelve() binding.Protocol {
 	return &p
 }
 
-// dataPoolWithoutNB asks for a frame buffer with every NBL but leaves
+// newDataPoolWithoutNB asks for a frame buffer with every NBL but leaves
 // fAllocateNetBuffer FALSE, as if DataSize alone were enough.
 func newDataPoolWithoutNB() binding.Protocol {
 	cfg := defaultBaseConfig()
@@ -30,7 +30,7 @@ func newDataPoolWithoutNB() binding.Protocol {
 	return &p
 }
 
-// combinedNoNB uses the combined call from a pool it still creates the way
+// newCombinedNoNB uses the combined call from a pool it still creates the way
 // its earlier separate-NB send path needed: fAllocateNetBuffer FALSE.
 func newCombinedNoNB() binding.Protocol {
 	cfg := defaultBaseConfig()
@@ -39,7 +39,7 @@ func newCombinedNoNB() binding.Protocol {
 	return &p
 }
 
-// nbOnDataPool creates its NB pool with a DataSize, meant for
+// newNBOnDataPool creates its NB pool with a DataSize, meant for
 // NdisAllocateNetBufferMdlAndData, but its send path calls
 // NdisAllocateNetBuffer with its own MDL.
 func newNBOnDataPool() binding.Protocol {
@@ -132,8 +132,9 @@ func (p *restartFreesCache) drain(nd *binding.NDIS) {
 	p.cache = p.cache[:0]
 }
 
-// NetPnPEvent is the base's: a restart whose attributes outgrow the pool
-// frees it and creates a bigger one, and the cache is still full.
+// restartFreesCache keeps the base's NetPnPEvent: a restart whose
+// attributes outgrow the pool frees it and creates a bigger one, with the
+// cache still full.
 
 // rebuildInPause frees and re-creates its pools in the pause handler, so
 // that they are fresh for the restart; but Pausing is not Paused: sends may
@@ -150,24 +151,34 @@ func (p *rebuildInPause) NetPnPEvent(nd *binding.NDIS, ev binding.PnPEvent) bind
 }
 
 // rebuildOnOid learns the stack's needs by querying them at restart and
-// does not hold the restart up for the answer; when a pended answer reports
-// bigger needs, the completion handler rebuilds the pools right there,
-// usually with the binding Running.
-type rebuildOnOid struct{ brokenBase }
+// does not hold the restart up for the answer (writes wait for it); when a
+// pended answer reports bigger needs, the completion handler rebuilds the
+// pools right there, usually with the binding Running.
+type rebuildOnOid struct {
+	brokenBase
+	known bool // the last requirements query has answered
+}
 
 func (p *rebuildOnOid) NetPnPEvent(nd *binding.NDIS, ev binding.PnPEvent) binding.Status {
 	if ev.Kind == binding.NetEventPause {
 		return p.pause(nd)
 	}
-	if _, res := p.request(nd, oid.Request{Type: oid.Query, OID: oid.OIDBackfillRequirements}); res.Status == binding.StatusSuccess {
+	_, res := p.request(nd, oid.Request{Type: oid.Query, OID: oid.OIDBackfillRequirements})
+	if p.known = res.Status == binding.StatusSuccess; p.known {
 		p.needs = res.Needs
 	}
 	return p.restart(nd, binding.PnPEvent{Kind: binding.NetEventRestart}) // the needs it has, attributes unread
 }
 
+func (p *rebuildOnOid) Write(nd *binding.NDIS, bytes uint32) {
+	if p.known {
+		p.brokenBase.Write(nd, bytes)
+	}
+}
+
 func (p *rebuildOnOid) OidRequestComplete(nd *binding.NDIS, req oid.Request, res oid.Result) {
 	if req.OID == oid.OIDBackfillRequirements && res.Status == binding.StatusSuccess {
-		p.needs = res.Needs
+		p.needs, p.known = res.Needs, true
 		if !p.poolNeeds.Covers(p.needs) {
 			p.freePools(nd)
 			p.createPools(nd)
@@ -268,7 +279,7 @@ func init() {
 			New: func() binding.Protocol {
 				cfg := defaultBaseConfig()
 				cfg.bakeContext = true
-				return &rebuildOnOid{newBrokenBase(cfg)}
+				return &rebuildOnOid{brokenBase: newBrokenBase(cfg)}
 			},
 		},
 		{

@@ -11,13 +11,36 @@ import (
 
 // The broken designs of the Send and receive rules.
 
-// sendWhilePausing guards its write path with "not Paused" instead of
-// "Running"; the driver's state says Pausing while a pause waits for its
-// sends, and writes keep going out.
-type sendWhilePausing struct{ brokenBase }
+// sendWhilePausing guards its write path with a "paused" flag instead of
+// "running". The flag is set when a pause completes, not when it starts, so
+// writes keep going out while the pause waits for its sends.
+type sendWhilePausing struct {
+	brokenBase
+	paused bool
+}
+
+func (p *sendWhilePausing) BindAdapter(nd *binding.NDIS, bp oid.BindParameters) binding.Status {
+	p.paused = true // a new binding starts Paused
+	return p.brokenBase.BindAdapter(nd, bp)
+}
+
+func (p *sendWhilePausing) NetPnPEvent(nd *binding.NDIS, ev binding.PnPEvent) binding.Status {
+	st := p.brokenBase.NetPnPEvent(nd, ev)
+	if st == binding.StatusSuccess {
+		p.paused = ev.Kind == binding.NetEventPause
+	}
+	return st
+}
+
+func (p *sendWhilePausing) SendNetBufferListsComplete(nd *binding.NDIS, nbl pool.NBL, st binding.Status) {
+	p.brokenBase.SendNetBufferListsComplete(nd, nbl, st)
+	if p.state == fsm.Paused {
+		p.paused = true // the last send-complete finished the pended pause
+	}
+}
 
 func (p *sendWhilePausing) Write(nd *binding.NDIS, bytes uint32) {
-	if p.state == fsm.Paused || p.nblPool.IsNull() {
+	if p.paused || p.nblPool.IsNull() { // should be: unless Running
 		return
 	}
 	p.sendNew(nd, p.needs.DataBackfill, p.ctxBackfill(nd, p.needs), bytes)
@@ -131,7 +154,7 @@ func init() {
 			Name:    "broken-send-while-pausing",
 			Summary: "Write refuses only when we are Paused, so it keeps sending while a pause waits for completions",
 			Breaks:  rule.SendWhileNotRunning,
-			New:     func() binding.Protocol { return &sendWhilePausing{newBrokenBase(defaultBaseConfig())} },
+			New:     func() binding.Protocol { return &sendWhilePausing{brokenBase: newBrokenBase(defaultBaseConfig())} },
 		},
 		{
 			Name:    "broken-heartbeat-resend",

@@ -102,7 +102,7 @@ func (p *nullChainOffset) Write(nd *binding.NDIS, bytes uint32) {
 	nbl := nd.AllocateNetBufferAndNetBufferList(p.nblPool, brokenCtx, p.ctxBackfill(nd, p.needs), 0,
 		p.needs.DataBackfill+brokenHdr, 0)
 	if !nbl.IsNull() {
-		p.send(nd, nbl) // with the payload's MDLs chained in by then
+		p.send(nd, nbl) // (chaining the MDLs in is not modelled)
 	}
 }
 

@@ -1,0 +1,320 @@
+package design
+
+import (
+	"github.com/ndissim/ndissim/binding"
+	"github.com/ndissim/ndissim/fsm"
+	"github.com/ndissim/ndissim/internal/rule"
+	"github.com/ndissim/ndissim/oid"
+	"github.com/ndissim/ndissim/pool"
+	"github.com/ndissim/ndissim/sim"
+)
+
+// The broken designs of the Lifecycle rules.
+
+// pauseEarly stops new sends in its pause handler and returns SUCCESS at
+// once, as if stopping were the same as draining.
+type pauseEarly struct{ brokenBase }
+
+func (p *pauseEarly) NetPnPEvent(nd *binding.NDIS, ev binding.PnPEvent) binding.Status {
+	if ev.Kind == binding.NetEventPause {
+		p.state = fsm.Paused
+		p.returnHeld(nd)
+		return binding.StatusSuccess // sends may still be in flight
+	}
+	return p.restart(nd, ev)
+}
+
+// pauseNoSignal tests for "pausing and no sends left" before it counts the
+// completing send, so the last completion never sees zero and the pended
+// pause is never completed.
+type pauseNoSignal struct{ brokenBase }
+
+func (p *pauseNoSignal) SendNetBufferListsComplete(nd *binding.NDIS, nbl pool.NBL, _ binding.Status) {
+	p.freeSend(nd, nbl)
+	if p.pausing && p.sends == 0 { // one too early: this send still counts
+		p.pausing = false
+		p.state = fsm.Paused
+		nd.CompleteNetPnPEvent(binding.StatusSuccess)
+	}
+	p.sends--
+}
+
+// restartOidFailure queries the stack's needs at restart and pends the
+// restart for the answer; its completion handler completes the restart on
+// success and only logs a failed answer, so that restart stays pended.
+type restartOidFailure struct {
+	brokenBase
+	query uint32 // the pended requirements query of a restart
+}
+
+func (p *restartOidFailure) NetPnPEvent(nd *binding.NDIS, ev binding.PnPEvent) binding.Status {
+	if ev.Kind == binding.NetEventPause {
+		return p.pause(nd)
+	}
+	req, res := p.request(nd, oid.Request{Type: oid.Query, OID: oid.OIDBackfillRequirements})
+	switch res.Status {
+	case binding.StatusPending:
+		p.query = req.ID
+		return binding.StatusPending
+	case binding.StatusSuccess:
+		p.needs = res.Needs
+	}
+	return p.restart(nd, ev) // a failed query: the attributes stand in
+}
+
+func (p *restartOidFailure) OidRequestComplete(nd *binding.NDIS, req oid.Request, res oid.Result) {
+	if req.ID == p.query {
+		p.query = 0
+		if res.Status == binding.StatusSuccess {
+			p.needs = res.Needs
+			nd.CompleteNetPnPEvent(p.restart(nd, binding.PnPEvent{Kind: binding.NetEventRestart}))
+		}
+		// a failure is logged, and the restart is left pended
+	}
+	p.oidDone(nd)
+}
+
+// closeOidPending clears the packet filter at unbind, as the sample driver
+// does, but calls NdisCloseAdapterEx without waiting for a set that pended.
+type closeOidPending struct{ brokenBase }
+
+func (p *closeOidPending) UnbindAdapter(nd *binding.NDIS) binding.Status {
+	p.state = fsm.Closing
+	p.returnHeld(nd)
+	p.request(nd, oid.Request{Type: oid.Set, OID: oid.OIDGenCurrentPacketFilter, Value: 0})
+	return p.close(nd) // the set may still be pending
+}
+
+// oidBeforeOpen queries the frame size right after NdisOpenAdapterEx
+// returns, without checking whether the open pended.
+type oidBeforeOpen struct {
+	brokenBase
+	frameSize uint32
+}
+
+func (p *oidBeforeOpen) BindAdapter(nd *binding.NDIS, bp oid.BindParameters) binding.Status {
+	st := p.brokenBase.BindAdapter(nd, bp)
+	p.frameSize = oid.MaxFrameSize
+	if _, res := p.request(nd, oid.Request{Type: oid.Query, OID: oid.OIDGenMaximumFrameSize}); res.Status == binding.StatusSuccess {
+		p.frameSize = res.Value
+	}
+	return st
+}
+
+func (p *oidBeforeOpen) OidRequestComplete(nd *binding.NDIS, req oid.Request, res oid.Result) {
+	if req.OID == oid.OIDGenMaximumFrameSize && res.Status == binding.StatusSuccess {
+		p.frameSize = res.Value
+	}
+	p.oidDone(nd)
+}
+
+// openPendingAsSuccess tests NdisOpenAdapterEx's status with NT_SUCCESS,
+// which STATUS_PENDING passes: the bind returns SUCCESS while the open is
+// pending, and the open's completion then completes a bind NDIS is not
+// waiting for.
+type openPendingAsSuccess struct{ brokenBase }
+
+func (p *openPendingAsSuccess) BindAdapter(nd *binding.NDIS, bp oid.BindParameters) binding.Status {
+	p.reset()
+	p.state = fsm.Opening
+	p.needs = oid.Needs{DataBackfill: bp.DataBackFillSize, ContextBackfill: bp.ContextBackFillSize}
+	p.bindNeeds = p.needs
+	if !p.createPools(nd) {
+		return binding.StatusResources
+	}
+	if st := nd.OpenAdapter(); st == binding.StatusSuccess || st == binding.StatusPending { // NT_SUCCESS
+		p.opened(nd)
+		return binding.StatusSuccess
+	}
+	p.freePools(nd)
+	p.state = fsm.Unbound
+	return binding.StatusFailure
+}
+
+// leakOnSendFailure frees its pools with the binding's last reference, and
+// every NBL it allocates holds one. Its send-complete handler takes an early
+// exit on a failure status that skips both the free and the dereference, so
+// the NBL and the pools outlive the unbind.
+type leakOnSendFailure struct {
+	brokenBase
+	refs int // NBLs allocated and not yet freed
+}
+
+func (p *leakOnSendFailure) BindAdapter(nd *binding.NDIS, bp oid.BindParameters) binding.Status {
+	p.refs = 0
+	return p.brokenBase.BindAdapter(nd, bp)
+}
+
+func (p *leakOnSendFailure) Write(nd *binding.NDIS, bytes uint32) {
+	if !p.running() {
+		return
+	}
+	if nbl := p.build(nd, p.needs.DataBackfill, p.ctxBackfill(nd, p.needs), bytes); !nbl.IsNull() {
+		p.refs++
+		p.send(nd, nbl)
+	}
+}
+
+func (p *leakOnSendFailure) SendNetBufferListsComplete(nd *binding.NDIS, nbl pool.NBL, st binding.Status) {
+	if st != binding.StatusSuccess {
+		p.sendDone(nd) // counts the error, wakes a pause, and returns early
+		return
+	}
+	p.freeSend(nd, nbl)
+	p.refs--
+	p.sendDone(nd)
+}
+
+func (p *leakOnSendFailure) UnbindAdapter(nd *binding.NDIS) binding.Status {
+	p.state = fsm.Closing
+	p.returnHeld(nd)
+	if nd.CloseAdapter() == binding.StatusPending {
+		return binding.StatusPending
+	}
+	p.release(nd)
+	return binding.StatusSuccess
+}
+
+func (p *leakOnSendFailure) CloseAdapterComplete(nd *binding.NDIS) {
+	p.release(nd)
+	nd.CompleteUnbindAdapter()
+}
+
+// release drops the binding's own reference: the pools go when no NBL holds one.
+func (p *leakOnSendFailure) release(nd *binding.NDIS) {
+	if p.refs == 0 {
+		p.freePools(nd)
+	}
+	p.state = fsm.Unbound
+}
+
+// poolsLeaked frees its pools in ProtocolCloseAdapterCompleteEx only; when
+// NdisCloseAdapterEx completes at once NDIS calls no close-complete, and
+// the unbind returns with the pools still allocated.
+type poolsLeaked struct{ brokenBase }
+
+func (p *poolsLeaked) UnbindAdapter(nd *binding.NDIS) binding.Status {
+	p.state = fsm.Closing
+	p.returnHeld(nd)
+	if nd.CloseAdapter() == binding.StatusPending {
+		return binding.StatusPending // CloseAdapterComplete frees the pools
+	}
+	p.state = fsm.Unbound
+	return binding.StatusSuccess
+}
+
+// oidPanic sizes its receive ring from the frame size it queries once the
+// open has completed, without checking the request's status: a failed query
+// has a zero frame size and the division panics.
+type oidPanic struct {
+	brokenBase
+	ringSlots uint32
+}
+
+const ringBytes = 64 << 10
+
+func newOidPanic() binding.Protocol {
+	p := &oidPanic{brokenBase: newBrokenBase(defaultBaseConfig())}
+	p.cfg.afterOpen = p.queryFrameSize
+	return p
+}
+
+func (p *oidPanic) queryFrameSize(nd *binding.NDIS) {
+	if _, res := p.request(nd, oid.Request{Type: oid.Query, OID: oid.OIDGenMaximumFrameSize}); res.Status != binding.StatusPending {
+		p.sizeRing(res)
+	}
+}
+
+func (p *oidPanic) sizeRing(res oid.Result) {
+	p.ringSlots = ringBytes / res.Value // res.Status unchecked
+}
+
+func (p *oidPanic) OidRequestComplete(nd *binding.NDIS, req oid.Request, res oid.Result) {
+	if req.OID == oid.OIDGenMaximumFrameSize {
+		p.sizeRing(res)
+	}
+	p.oidDone(nd)
+}
+
+// statsLoop counts the NBs of every completed send for its statistics, in a
+// chain walk that reads the next NB but never advances its cursor: on the
+// first completion the loop spins for ever, in a DPC on a real machine.
+type statsLoop struct {
+	brokenBase
+	sentNBs uint64
+}
+
+func (p *statsLoop) SendNetBufferListsComplete(nd *binding.NDIS, nbl pool.NBL, st binding.Status) {
+	for nb := nd.FirstNB(nbl); !nb.IsNull(); p.sentNBs++ {
+		_ = nd.NextNB(nb) // nb = next is missing
+	}
+	p.brokenBase.SendNetBufferListsComplete(nd, nbl, st)
+}
+
+func init() {
+	for _, g := range []sim.GoDesign{
+		{
+			Name:    "broken-pause-early",
+			Summary: "our pause handler stops new sends and returns SUCCESS without waiting for the ones in flight",
+			Breaks:  rule.PauseWithOutstanding,
+			New:     func() binding.Protocol { return &pauseEarly{newBrokenBase(defaultBaseConfig())} },
+		},
+		{
+			Name:    "broken-pause-no-signal",
+			Summary: "send-complete checks for the last send before decrementing the count, so a pended pause is never completed",
+			Breaks:  rule.PauseNotCompleted,
+			New:     func() binding.Protocol { return &pauseNoSignal{newBrokenBase(defaultBaseConfig())} },
+		},
+		{
+			Name:    "broken-restart-oid-failure",
+			Summary: "restart pends for our backfill query; when the query fails, the completion handler never completes the restart",
+			Breaks:  rule.PendedNotCompleted,
+			New:     func() binding.Protocol { return &restartOidFailure{brokenBase: newBrokenBase(defaultBaseConfig())} },
+		},
+		{
+			Name:    "broken-close-oid-pending",
+			Summary: "unbind sets the packet filter to 0 and closes the adapter without waiting for the set to complete",
+			Breaks:  rule.CloseWithOutstanding,
+			New:     func() binding.Protocol { return &closeOidPending{newBrokenBase(defaultBaseConfig())} },
+		},
+		{
+			Name:    "broken-oid-before-open",
+			Summary: "bind queries the frame size right after NdisOpenAdapterEx, even when the open pended",
+			Breaks:  rule.OidInInvalidState,
+			New:     func() binding.Protocol { return &oidBeforeOpen{brokenBase: newBrokenBase(defaultBaseConfig())} },
+		},
+		{
+			Name:    "broken-open-pending-as-success",
+			Summary: "bind checks NdisOpenAdapterEx with NT_SUCCESS, so PENDING counts as opened; the open's completion then completes the bind again",
+			Breaks:  rule.UnexpectedCompletion,
+			New:     func() binding.Protocol { return &openPendingAsSuccess{newBrokenBase(defaultBaseConfig())} },
+		},
+		{
+			Name:    "broken-leak-on-send-failure",
+			Summary: "send-complete returns early on a failure status without freeing the NBL or dropping its binding reference",
+			Breaks:  rule.LeakAtUnbind,
+			New:     func() binding.Protocol { return &leakOnSendFailure{brokenBase: newBrokenBase(defaultBaseConfig())} },
+		},
+		{
+			Name:    "broken-pools-leaked",
+			Summary: "we free our pools in close-complete only, which NDIS does not call when the close completes at once",
+			Breaks:  rule.LeakAtUnbind,
+			New:     func() binding.Protocol { return &poolsLeaked{newBrokenBase(defaultBaseConfig())} },
+		},
+		{
+			Name:    "broken-oid-panic",
+			Summary: "we size our receive ring by dividing by the queried frame size without checking the query's status",
+			Breaks:  rule.DesignPanic,
+			New:     newOidPanic,
+		},
+		{
+			Name:    "broken-stats-loop",
+			Summary: "send-complete counts each NBL's NBs for our statistics, and the loop never advances to the next NB",
+			Breaks:  rule.DesignHang,
+			New:     func() binding.Protocol { return &statsLoop{brokenBase: newBrokenBase(defaultBaseConfig())} },
+		},
+	} {
+		g.Stack, g.Changes = demoStack, demoChanges()
+		sim.MustRegister(g)
+	}
+}

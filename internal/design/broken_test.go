@@ -1,0 +1,192 @@
+package design
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/ndissim/ndissim/binding"
+	"github.com/ndissim/ndissim/internal/rule"
+	"github.com/ndissim/ndissim/sim"
+)
+
+// brokenMaxShrunkSteps bounds the environment moves of a shrunk trace: a
+// broken design must show its bug in a trace a reader takes in at a glance.
+const brokenMaxShrunkSteps = 12
+
+// brokenDesigns are the registered designs that break a rule.
+func brokenDesigns() []sim.GoDesign {
+	var out []sim.GoDesign
+	for _, g := range sim.GoDesigns() {
+		if g.Breaks != "" {
+			out = append(out, g)
+		}
+	}
+	return out
+}
+
+func brokenRules(fs []sim.FindingReport) []rule.Name {
+	out := make([]rule.Name, len(fs))
+	for i, f := range fs {
+		out[i] = f.Rule
+	}
+	return out
+}
+
+// TestBrokenDesigns checks every broken design as `ndissim check --design
+// NAME` would: the check finds the rule the design breaks, no other rule
+// (an error rule is the report's only error), and shrinks it to a short
+// trace. The logged rows are the table of docs/broken-designs.md.
+func TestBrokenDesigns(t *testing.T) {
+	designs := brokenDesigns()
+	require.NotEmpty(t, designs)
+	for _, g := range designs {
+		t.Run(g.Name, func(t *testing.T) {
+			t.Parallel()
+			r, ok := rule.Lookup(g.Breaks)
+			require.True(t, ok, "%s breaks %q, which is not a catalogue rule", g.Name, g.Breaks)
+			opt := sim.CheckOptions{Seed: sim.DefaultSeed, Runs: sim.DefaultRuns, Workers: 2, Strict: r.Severity == rule.Warning}
+			rep, err := sim.Check(context.Background(), g.Design(), opt)
+			require.NoError(t, err)
+			require.False(t, rep.Interrupted)
+			require.Empty(t, rep.Nondeterm)
+			require.True(t, rep.Failed(opt.Strict), "%s passed its check", g.Name)
+
+			// One rule: the design's, and nothing else, warnings included.
+			require.Equal(t, []rule.Name{g.Breaks}, brokenRules(rep.Findings),
+				"%s should break %s and only it", g.Name, g.Breaks)
+			f := rep.Findings[0]
+			require.Equal(t, r.Severity.String(), f.Severity)
+			if r.Severity == rule.Error {
+				require.Equal(t, f.Seed-opt.Seed+1, uint64(rep.Runs), "an error ends the check at its run")
+			}
+			require.NotEmpty(t, f.Lines, "the shrunk run is traced")
+			require.Contains(t, strings.Join(f.Lines, "\n"), "finding "+string(g.Breaks))
+			require.LessOrEqual(t, f.ShrunkSteps, brokenMaxShrunkSteps,
+				"%s: the shrunk trace of %s has %d steps", g.Name, g.Breaks, f.ShrunkSteps)
+			t.Logf("| `%s` | %s | %s | %d | %d | %v |", g.Name, g.Breaks, f.Severity, f.Seed-opt.Seed+1, f.ShrunkSteps, f.Minimal)
+		})
+	}
+}
+
+// TestBrokenDesignsBreakOnlyTheirRule runs more seeds than a check stops
+// at: in none of them may a broken design draw a finding of another rule,
+// which would mean its base, not its bug, is wrong.
+func TestBrokenDesignsBreakOnlyTheirRule(t *testing.T) {
+	seeds := uint64(400)
+	if testing.Short() {
+		seeds = 50
+	}
+	for _, g := range brokenDesigns() {
+		t.Run(g.Name, func(t *testing.T) {
+			t.Parallel()
+			e := sim.NewEngine(g.Design())
+			// A hang is a hang after 1,000 calls as after 100,000; spare the
+			// runs of a design that hangs the other 99,000.
+			e.Binding().SetCallBudget(1000)
+			hits := 0
+			for seed := uint64(sim.DefaultSeed); seed < sim.DefaultSeed+seeds; seed++ {
+				res := e.Run(seed)
+				for _, f := range res.Findings {
+					require.Equal(t, g.Breaks, f.Rule, "%s, seed %d: %s", g.Name, seed, f.Error())
+					hits++
+				}
+			}
+			require.Positive(t, hits, "%s never broke %s in %d runs", g.Name, g.Breaks, seeds)
+		})
+	}
+}
+
+// TestBrokenCatalogue checks the catalogue as a whole: unique names, real
+// rules, a summary for each, and every rule of the catalogue broken by at
+// least one design, so that each rule is known to fire.
+func TestBrokenCatalogue(t *testing.T) {
+	all := sim.GoDesigns()
+	names := map[string]bool{}
+	for _, g := range all {
+		require.False(t, names[g.Name], "design name %q registered twice", g.Name)
+		names[g.Name] = true
+		if strings.HasPrefix(g.Name, "broken-") {
+			require.NotEmpty(t, g.Breaks, "%s is named broken but breaks nothing", g.Name)
+		}
+	}
+	covered := map[rule.Name][]string{}
+	for _, g := range brokenDesigns() {
+		_, ok := rule.Lookup(g.Breaks)
+		require.True(t, ok, "%s breaks %q, which is not a catalogue rule", g.Name, g.Breaks)
+		require.NotEmpty(t, g.Summary, g.Name)
+		require.NotContains(t, g.Summary, "\n", g.Name)
+		require.NotNil(t, g.Stack, g.Name)
+		covered[g.Breaks] = append(covered[g.Breaks], g.Name)
+	}
+	require.GreaterOrEqual(t, len(covered), 12, "distinct rules broken: %v", covered)
+	var missing []string
+	for _, r := range rule.Catalogue {
+		if len(covered[r.Name]) == 0 {
+			missing = append(missing, string(r.Name))
+		}
+	}
+	require.Empty(t, missing, "catalogue rules no broken design breaks")
+	for r, ds := range covered {
+		require.LessOrEqual(t, len(ds), 2, "%s is broken by %v: one design per rule, two if they are different bugs", r, ds)
+	}
+}
+
+// TestBrokenReferenceDesigns checks the correct designs the broken ones are
+// measured against: ndisprot and the configurable protocol in its default
+// settings draw no error finding in 20,000 runs; the broken designs' own
+// base, in each of its shapes, draws no finding at all, warnings included.
+func TestBrokenReferenceDesigns(t *testing.T) {
+	if testing.Short() {
+		t.Skip("20,000 runs per design")
+	}
+	ndisprot, ok := sim.Lookup("ndisprot")
+	require.True(t, ok)
+	baked := defaultBaseConfig()
+	baked.bakeContext = true
+	for _, c := range []struct {
+		d      sim.Design
+		runs   int
+		strict bool
+	}{
+		{ndisprot.Design(), 20_000, false},
+		{brokenRefDesign("configurable", Configurable(DefaultConfig())), 20_000, false},
+		{brokenRefDesign("broken-base", brokenBaseFactory(defaultBaseConfig())), 5_000, true},
+		{brokenRefDesign("broken-base-separate", brokenBaseFactory(separateBaseConfig())), 5_000, true},
+		{brokenRefDesign("broken-base-baked", brokenBaseFactory(baked)), 5_000, true},
+	} {
+		t.Run(c.d.Name, func(t *testing.T) {
+			rep, err := sim.Check(context.Background(), c.d, sim.CheckOptions{Seed: sim.DefaultSeed, Runs: c.runs})
+			require.NoError(t, err)
+			require.Equal(t, c.runs, rep.Runs)
+			for _, f := range rep.Findings {
+				if c.strict || f.Severity == rule.Error.String() {
+					require.Fail(t, "unexpected finding", "%s: %s (%s) at seed %d: %s\n%s",
+						c.d.Name, f.Rule, f.Severity, f.Seed, f.Message, strings.Join(f.Lines, "\n"))
+				}
+			}
+			t.Logf("%s: %d runs, %d steps, warnings %v", c.d.Name, rep.Runs, rep.Steps, brokenRules(rep.Findings))
+		})
+	}
+}
+
+func brokenBaseFactory(cfg baseConfig) func() binding.Protocol {
+	return func() binding.Protocol { p := newBrokenBase(cfg); return &p }
+}
+
+// brokenRefDesign is a correct protocol on the stack the broken designs use.
+func brokenRefDesign(name string, newProto func() binding.Protocol) sim.Design {
+	changes := demoChanges()
+	src := fmt.Sprintf("test:%s\nstack:%s\n", name, demoStack())
+	for _, c := range changes {
+		src += "change:" + c.String() + "\n"
+	}
+	return sim.Design{
+		Name: name, Stack: demoStack(), Changes: slices.Clone(changes), Protocol: name,
+		New: newProto, Workload: sim.DefaultWorkload, Source: []byte(src),
+	}
+}
