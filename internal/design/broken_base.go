@@ -73,8 +73,7 @@ type brokenBase struct {
 	needs     oid.Needs // the stack's needs as last learnt
 	bindNeeds oid.Needs // the needs the bind parameters gave
 	poolNeeds oid.Needs // the needs the pools were sized for
-	nblPool   pool.NBLPool
-	nbPool    pool.NBPool
+	sendPools
 	sends     int        // sends not yet completed
 	held      []pool.NBL // received NBLs kept for reads
 	oids      int        // OID requests that returned PENDING
@@ -306,17 +305,6 @@ func (p *brokenBase) createPools(nd *binding.NDIS) bool {
 	}
 	p.poolNeeds = p.needs
 	return true
-}
-
-func (p *brokenBase) freePools(nd *binding.NDIS) {
-	if !p.nbPool.IsNull() {
-		nd.FreeNetBufferPool(p.nbPool)
-		p.nbPool = pool.NBPool{}
-	}
-	if !p.nblPool.IsNull() {
-		nd.FreeNetBufferListPool(p.nblPool)
-		p.nblPool = pool.NBLPool{}
-	}
 }
 
 // build allocates an NBL for bytes of payload with data bytes of backfill

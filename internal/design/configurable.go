@@ -34,8 +34,7 @@ type configurable struct {
 	pausing   bool // a pause it pended, finished when sends drain
 	needs     oid.Needs
 	poolNeeds oid.Needs // what the pools were sized for
-	nblPool   pool.NBLPool
-	nbPool    pool.NBPool
+	sendPools
 	sends     int
 	held      []pool.NBL
 	query     uint32 // the requirements query in flight, 0 if none

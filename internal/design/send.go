@@ -58,17 +58,6 @@ func (p *configurable) createPools(nd *binding.NDIS) bool {
 	return true
 }
 
-func (p *configurable) freePools(nd *binding.NDIS) {
-	if !p.nbPool.IsNull() {
-		nd.FreeNetBufferPool(p.nbPool)
-		p.nbPool = pool.NBPool{}
-	}
-	if !p.nblPool.IsNull() {
-		nd.FreeNetBufferListPool(p.nblPool)
-		p.nblPool = pool.NBLPool{}
-	}
-}
-
 // buildSend allocates an NBL for bytes of payload with room for the whole
 // stack in front of the protocol's own header, then retreats over the header
 // as a real protocol does when it writes it. NULL when an allocation failed.
