@@ -24,9 +24,8 @@ const DefaultRuns = 1000
 type CheckOptions struct {
 	Seed    uint64
 	Runs    int
-	Steps   int // overrides the workload's steps when > 0
-	Workers int // 0: one per CPU
-	Strict  bool
+	Steps   int    // overrides the workload's steps when > 0
+	Workers int    // 0: one per CPU
 	OutDir  string // where trace files go; empty: none are written
 	// Verify re-runs this many of the seeds on a fresh engine and compares
 	// their streams and findings: a determinism self-check.

@@ -68,7 +68,7 @@ func runCheck(cmd *cobra.Command, args []string, f checkFlags) error {
 	failed := false
 	for _, d := range designs {
 		opt := sim.CheckOptions{Seed: f.seed, Runs: f.runs, Steps: f.steps, Workers: f.workers,
-			Strict: f.strict, OutDir: f.out, Verify: f.verify}
+			OutDir: f.out, Verify: f.verify}
 		bar := progress(cmd.ErrOrStderr(), f, d.Name)
 		if bar != nil {
 			opt.Progress = func(runs, findings int) {
