@@ -2,6 +2,9 @@ package binding
 
 import (
 	"fmt"
+	"path/filepath"
+	"runtime"
+	"strings"
 
 	"github.com/ndissim/ndissim/fsm"
 	"github.com/ndissim/ndissim/internal/rule"
@@ -172,10 +175,28 @@ func (b *Binding) call(name string, f func()) {
 		case hang:
 			b.fail(rule.DesignHang, nil, "%s made more than %d NDIS calls without returning", name, b.budget)
 		default:
-			b.fail(rule.DesignPanic, nil, "%s panicked: %v", name, r)
+			b.fail(rule.DesignPanic, nil, "%s panicked: %v%s", name, r, panicSite())
 		}
 	}()
 	f()
+}
+
+// panicSite names the design's line that panicked: the first frame outside
+// the Go runtime and this package. Only the file's base name is kept, so that
+// the message is the same on every machine.
+func panicSite() string {
+	pc := make([]uintptr, 32)
+	frames := runtime.CallersFrames(pc[:runtime.Callers(3, pc)])
+	for {
+		f, more := frames.Next()
+		if !strings.HasPrefix(f.Function, "runtime.") && !strings.Contains(f.Function, "/ndissim/binding.") && f.File != "" {
+			fn := f.Function[strings.LastIndex(f.Function, "/")+1:]
+			return fmt.Sprintf(" (at %s:%d in %s)", filepath.Base(f.File), f.Line, fn)
+		}
+		if !more {
+			return ""
+		}
+	}
 }
 
 // enter is the start of every NDIS call the design makes. It returns false

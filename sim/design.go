@@ -28,7 +28,7 @@ var DefaultWorkload = Workload{Steps: 200, AllocationFailure: 0.01, OIDFailure: 
 // between a pause and a restart, the protocol under test and its workload.
 type Design struct {
 	Name     string
-	File     string // the design file it came from; empty for a built-in
+	File     string // the design file it came from; empty for a Go design, "(embedded default)" for the default
 	Stack    *oid.Stack
 	Changes  []oid.Edit
 	Protocol string // what `protocol:` names: "configurable" or a Go design's name
