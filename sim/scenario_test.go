@@ -22,8 +22,9 @@ import (
 //
 // Commands:
 //
-//	design requirements=R sizing=S rebuild=R api=A hold=B
-//	                       start over with the configurable protocol set so
+//	design requirements=R sizing=S rebuild=R api=A hold=B poll-stats
+//	                       start over with the configurable protocol set so;
+//	                       poll-stats adds a statistics query in its work item
 //	set pend=B open-fail=B oid-fail=B send-now=B send-fail=B alloc-fail=B
 //	                       decisions NDIS makes inside the design's calls
 //	bind | pause | unbind | work | complete-close
@@ -60,7 +61,12 @@ func (s *scriptedDecider) FailAllocation(pool.Op) bool    { return s.allocFail }
 // arguments say: requirements=, sizing=, rebuild=, api=, hold=.
 func (s *scenario) redesign(t *testing.T, td *datadriven.TestData) string {
 	cfg := design.DefaultConfig()
+	poll := false
 	for _, a := range td.CmdArgs {
+		if a.Key == "poll-stats" {
+			poll = true
+			continue
+		}
 		if len(a.Vals) != 1 {
 			td.Fatalf(t, "design: %s needs one value", a.Key)
 		}
@@ -85,13 +91,13 @@ func (s *scenario) redesign(t *testing.T, td *datadriven.TestData) string {
 	if err := cfg.Validate(); err != nil {
 		td.Fatalf(t, "design: %v", err)
 	}
-	*s = *newScenarioWith(t, cfg)
+	*s = *newScenarioWith(t, cfg, poll)
 	return "ok"
 }
 
-func newScenario(t *testing.T) *scenario { return newScenarioWith(t, design.DefaultConfig()) }
+func newScenario(t *testing.T) *scenario { return newScenarioWith(t, design.DefaultConfig(), false) }
 
-func newScenarioWith(t *testing.T, cfg design.Config) *scenario {
+func newScenarioWith(t *testing.T, cfg design.Config, poll bool) *scenario {
 	st, err := oid.NewStack(oid.MAA64, oid.Layer{Name: "e1000"},
 		oid.Layer{Name: "qos", DataBackfill: 32, ContextBackfill: 16},
 		oid.Layer{Name: "wfp-lwf", DataBackfill: 16, ContextBackfill: 16})
@@ -100,6 +106,10 @@ func newScenarioWith(t *testing.T, cfg design.Config) *scenario {
 	}
 	d := sim.Design{Name: "scenario", Stack: st, New: design.Configurable(cfg), Workload: sim.DefaultWorkload,
 		Changes: []oid.Edit{{Insert: &oid.Layer{Name: "vpn", DataBackfill: 64, ContextBackfill: 32}}}}
+	if poll {
+		inner := d.New
+		d.New = func() binding.Protocol { return &statsPoller{Protocol: inner()} }
+	}
 	sc := &scenario{dec: &scriptedDecider{d: map[binding.Decision]bool{}}}
 	sc.s = sim.NewScript(d, sc.dec, sc.dec)
 	return sc
@@ -191,4 +201,50 @@ func (s *scenario) handle(t *testing.T, td *datadriven.TestData) string {
 		return "(nothing)"
 	}
 	return out
+}
+
+// statsPoller is the configurable protocol plus what many real protocols
+// do: a statistics query from a timer while Running. Its query can be
+// pending when a pause comes (OIDs are not traffic: the pause need not wait
+// for it), and its unbind waits for it before closing the adapter.
+type statsPoller struct {
+	binding.Protocol
+	running   bool
+	query     uint32
+	unbinding bool
+}
+
+func (p *statsPoller) NetPnPEvent(nd *binding.NDIS, ev binding.PnPEvent) binding.Status {
+	st := p.Protocol.NetPnPEvent(nd, ev)
+	p.running = ev.Kind == binding.NetEventRestart && st == binding.StatusSuccess
+	return st
+}
+
+func (p *statsPoller) WorkItem(nd *binding.NDIS) {
+	p.Protocol.WorkItem(nd)
+	if p.running && p.query == 0 {
+		req, res := nd.OidRequest(oid.Request{Type: oid.Query, OID: oid.OIDGenMaximumFrameSize})
+		if res.Status == binding.StatusPending {
+			p.query = req.ID
+		}
+	}
+}
+
+func (p *statsPoller) OidRequestComplete(nd *binding.NDIS, req oid.Request, res oid.Result) {
+	if req.ID != p.query {
+		p.Protocol.OidRequestComplete(nd, req, res)
+		return
+	}
+	p.query = 0
+	if p.unbinding && p.Protocol.UnbindAdapter(nd) == binding.StatusSuccess {
+		nd.CompleteUnbindAdapter()
+	}
+}
+
+func (p *statsPoller) UnbindAdapter(nd *binding.NDIS) binding.Status {
+	if p.query != 0 {
+		p.unbinding = true // NdisCloseAdapterEx must wait for the query
+		return binding.StatusPending
+	}
+	return p.Protocol.UnbindAdapter(nd)
 }
