@@ -110,7 +110,7 @@ type result struct {
 func (c command) Run(sut commands.SystemUnderTest) commands.Result {
 	dr := sut.(*driver)
 	legal := dr.apply(c.step)
-	return result{legal: legal, obs: dr.observe(), err: CheckInvariants(dr.b)}
+	return result{legal: legal, obs: dr.observe(), err: CheckInvariants(dr.s.Binding())}
 }
 
 func (c command) NextState(st commands.State) commands.State { return c.h.next(st.(*model), c.step) }

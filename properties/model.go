@@ -32,16 +32,28 @@ const (
 	OpTeardown
 )
 
-var opNames = [...]string{
-	OpBind: "bind", OpCompleteOpen: "complete-open", OpCompleteClose: "complete-close",
-	OpCompleteSend: "complete-send", OpCompleteOid: "complete-oid", OpRestart: "restart",
-	OpPause: "pause", OpUnbind: "unbind", OpWrite: "write", OpIndicate: "indicate",
-	OpWorkItem: "work-item", OpEditStack: "edit-stack", OpTeardown: "teardown",
+// opMoves are the engine's moves behind the Ops; OpTeardown has none.
+var opMoves = [...]sim.MoveKind{
+	OpBind: sim.MoveBind, OpCompleteOpen: sim.MoveCompleteOpen, OpCompleteClose: sim.MoveCompleteClose,
+	OpCompleteSend: sim.MoveCompleteSend, OpCompleteOid: sim.MoveCompleteOid, OpRestart: sim.MoveRestart,
+	OpPause: sim.MovePause, OpUnbind: sim.MoveUnbind, OpWrite: sim.MoveWrite, OpIndicate: sim.MoveIndicate,
+	OpWorkItem: sim.MoveWorkItem, OpEditStack: sim.MoveEditStack,
+}
+
+// move is the engine's move behind o; 0 for OpTeardown and unknown Ops.
+func (o Op) move() sim.MoveKind {
+	if int(o) < len(opMoves) {
+		return opMoves[o]
+	}
+	return 0
 }
 
 func (o Op) String() string {
-	if int(o) < len(opNames) && opNames[o] != "" {
-		return opNames[o]
+	if o == OpTeardown {
+		return "teardown"
+	}
+	if k := o.move(); k != 0 {
+		return k.String()
 	}
 	return fmt.Sprintf("Op(%d)", uint8(o))
 }
@@ -150,64 +162,46 @@ type Observation struct {
 	Changes int  // how many edits the design has
 }
 
-// Legal reports whether NDIS could make step s now. It mirrors the sim
-// engine's legal moves: completions only of what is pending, no new
-// lifecycle operation while one is pended, indications only while Running.
-// On a halted binding every move is legal (and ignored).
+// Legal reports whether NDIS could make step s now: whether the sim engine
+// could make its move (sim.Situation.Legal: completions only of what is
+// pending, no new lifecycle operation while one is pended or a stack edit
+// waits, indications only while Running) with the step's arguments (an
+// index within what is pending, at least one NBL indicated). A Teardown is
+// always legal. On a halted binding every move is legal (and ignored).
 func (o Observation) Legal(s Step) bool {
-	if o.Halted {
+	if o.Halted || s.Op == OpTeardown {
 		return true
+	}
+	k := s.Op.move()
+	if k == 0 || !o.situation().Legal(k) {
+		return false
 	}
 	switch s.Op {
 	case OpCompleteSend:
 		return s.I >= 0 && s.I < o.Out.Sends
 	case OpCompleteOid:
 		return s.I >= 0 && s.I < o.Out.OIDs
-	case OpCompleteOpen:
-		return o.Out.OpenPending
-	case OpCompleteClose:
-		return o.Out.ClosePending
-	case OpWorkItem, OpWrite:
-		return o.State != fsm.Unbound
 	case OpIndicate:
-		return s.N > 0 && (o.State == fsm.Running || (o.State == fsm.Pausing && o.Out.PnP == 0))
-	case OpTeardown:
-		return true
+		return s.N > 0
 	}
-	if o.Busy || o.Editing {
-		return false
-	}
-	switch s.Op {
-	case OpBind:
-		return o.State == fsm.Unbound
-	case OpRestart, OpUnbind:
-		return o.State == fsm.Paused
-	case OpPause:
-		return o.State == fsm.Running
-	case OpEditStack:
-		return (o.State == fsm.Paused || o.State == fsm.Running) && o.Change < o.Changes
-	}
-	return false
+	return true
 }
 
-// legalOps lists the moves Legal allows now, in Op order, Teardown left out.
+func (o Observation) situation() sim.Situation {
+	return sim.Situation{State: o.State, Out: o.Out, Busy: o.Busy, Editing: o.Editing, Change: o.Change, Changes: o.Changes}
+}
+
+// legalOps lists the moves the engine could make now, in Op order (which
+// generation draws in), Teardown left out.
 func (o Observation) legalOps(buf []Op) []Op {
 	buf = buf[:0]
+	sit := o.situation()
 	for op := OpBind; op < OpTeardown; op++ {
-		s := Step{Op: op, N: 1}
-		if o.Legal(s) {
+		if sit.Legal(op.move()) {
 			buf = append(buf, op)
 		}
 	}
 	return buf
-}
-
-// opWeight is how often a move is drawn against the others: sim's move
-// weights (sim/moves.go), so that generated sequences look like engine runs.
-var opWeight = [...]int{
-	OpCompleteSend: 6, OpCompleteOid: 3, OpCompleteOpen: 3, OpCompleteClose: 3,
-	OpWorkItem: 2, OpWrite: 8, OpIndicate: 3,
-	OpBind: 1, OpRestart: 1, OpPause: 1, OpEditStack: 1, OpUnbind: 1, OpTeardown: 0,
 }
 
 // teardownChance is how often a generated step is a Teardown, so that
@@ -215,8 +209,8 @@ var opWeight = [...]int{
 const teardownChance = 0.02
 
 // randomStep draws a legal step for o the way the engine draws a move: by
-// weight among the legal moves, arguments and fates with the workload's
-// probabilities (sim/choice.go).
+// the engine's weights (sim.MoveKind.Weight) among the legal moves,
+// arguments and fates with the workload's probabilities (sim/choice.go).
 func randomStep(r *rand.Rand, o Observation, w sim.Workload, buf []Op) Step {
 	if o.Halted {
 		return Step{Op: OpWorkItem} // ignored; the run is over
@@ -227,16 +221,17 @@ func randomStep(r *rand.Rand, o Observation, w sim.Workload, buf []Op) Step {
 	}
 	total := 0
 	for _, op := range ops {
-		total += opWeight[op]
+		total += op.move().Weight()
 	}
 	v := r.Intn(total)
 	s := Step{Op: ops[len(ops)-1]}
 	for _, op := range ops {
-		if v < opWeight[op] {
+		w := op.move().Weight()
+		if v < w {
 			s.Op = op
 			break
 		}
-		v -= opWeight[op]
+		v -= w
 	}
 	switch s.Op {
 	case OpCompleteSend:

@@ -56,20 +56,20 @@ func (dr *driver) run(seq Sequence, trace bool) Outcome {
 			out.Steps, out.Err = i, ErrIllegalStep
 			return dr.finish(out)
 		}
-		if err := CheckInvariants(dr.b); err != nil {
+		if err := CheckInvariants(dr.s.Binding()); err != nil {
 			out.Steps, out.Err = i+1, err
 			return dr.finish(out)
 		}
 	}
 	out.Steps = len(seq)
 	dr.teardown()
-	out.Err = CheckInvariants(dr.b)
+	out.Err = CheckInvariants(dr.s.Binding())
 	return dr.finish(out)
 }
 
 func (dr *driver) finish(out Outcome) Outcome {
 	if dr.tracing {
-		out.Lines = append([]string(nil), dr.lines...)
+		out.Lines = append([]string(nil), dr.s.Lines()...)
 	}
 	return out
 }

@@ -68,7 +68,7 @@ func (p *drivers) generate(params *gopter.GenParameters) Sequence {
 		s := randomStep(params.Rng, dr.observe(), p.d.Workload, buf)
 		dr.apply(s)
 		seq = append(seq, s)
-		if CheckInvariants(dr.b) != nil {
+		if CheckInvariants(dr.s.Binding()) != nil {
 			break
 		}
 	}

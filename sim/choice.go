@@ -65,26 +65,16 @@ func (c *chooser) chance(p float64) bool {
 	return c.draw(scale) >= scale-int(p*scale+0.5)
 }
 
-// Decide answers NDIS's own decisions inside the design's calls.
+// Decide answers NDIS's own decisions inside the design's calls, except
+// those the miniport's completion mode takes (CompletionDecides).
 func (c *chooser) Decide(d binding.Decision) bool {
+	if v, ok := CompletionDecides(c.completes, d); ok {
+		return v
+	}
 	switch d {
-	case binding.DecideOpenPends, binding.DecideClosePends:
-		return c.chance(c.w.Pend)
-	case binding.DecideOidPends:
-		switch c.completes {
-		case oid.CompleteSync:
-			return false
-		case oid.CompletePend:
-			return true
-		}
+	case binding.DecideOpenPends, binding.DecideClosePends, binding.DecideOidPends:
 		return c.chance(c.w.Pend)
 	case binding.DecideSendCompletesNow:
-		switch c.completes {
-		case oid.CompleteSync:
-			return true
-		case oid.CompletePend:
-			return false
-		}
 		return c.chance(1 - c.w.Pend)
 	case binding.DecideOpenFails:
 		return c.chance(c.w.OIDFailure / 4)

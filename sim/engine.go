@@ -5,6 +5,7 @@ import (
 	"github.com/ndissim/ndissim/fsm"
 	"github.com/ndissim/ndissim/internal/rule"
 	"github.com/ndissim/ndissim/oid"
+	"github.com/ndissim/ndissim/pool"
 )
 
 // Watchdog bounds, in ticks during which NDIS owes the design nothing: every
@@ -51,7 +52,7 @@ type Engine struct {
 	change  int  // the next of d.Changes to apply
 	editing bool // a stack edit waits for the pause it started
 	idle    int  // ticks a pended operation has waited with nothing owed
-	moves   []move
+	moves   []MoveKind
 	tracer  *tracer
 	observe func(b *binding.Binding) error
 	broken  error
@@ -85,17 +86,7 @@ func (e *Engine) Trace(seed uint64) Result {
 }
 
 func (e *Engine) run(seed uint64, trace bool) Result {
-	e.stack.Reset(e.d.Stack)
-	e.b.Reset(e.d.New(), e.stack, &e.ch)
-	e.b.SetFaults(&e.ch)
-	e.tick, e.change, e.editing, e.idle = 0, 0, false, 0
-	e.tracer, e.broken = nil, nil
-	if trace {
-		e.tracer = newTracer(e)
-		e.b.SetTracer(e.tracer)
-	} else {
-		e.b.SetTracer(nil)
-	}
+	e.reset(&e.ch, &e.ch, trace)
 	steps := e.d.Workload.Steps
 	n := 0
 	for ; !e.b.Halted() && e.broken == nil; n++ {
@@ -117,14 +108,33 @@ func (e *Engine) run(seed uint64, trace bool) Result {
 	return res
 }
 
-// step makes one environment move chosen among the legal ones.
-func (e *Engine) step() {
+// reset starts a new run on a new instance of the design, with NDIS's
+// decisions and the allocation faults answered by dec and faults.
+func (e *Engine) reset(dec binding.Decider, faults pool.Faults, trace bool) {
+	e.stack.Reset(e.d.Stack)
+	e.b.Reset(e.d.New(), e.stack, dec)
+	e.b.SetFaults(faults)
+	e.tick, e.change, e.editing, e.idle = 0, 0, false, 0
+	e.tracer, e.broken = nil, nil
+	if trace {
+		e.tracer = newTracer(e)
+		e.b.SetTracer(e.tracer)
+	} else {
+		e.b.SetTracer(nil)
+	}
+}
+
+// advance starts the next tick: later trace lines and findings carry it.
+func (e *Engine) advance() {
 	e.tick++
 	e.b.SetStep(e.tick)
+}
+
+// step makes one environment move chosen among the legal ones.
+func (e *Engine) step() {
+	e.advance()
 	e.legalMoves()
-	m := e.pick()
-	e.apply(m)
-	e.afterMove(m.kind == mvWorkItem)
+	e.apply(e.draw(e.pick()))
 	e.check()
 }
 
@@ -136,17 +146,17 @@ func (e *Engine) check() {
 
 // pick draws one of the legal moves by weight. Choice 0 is the first move,
 // so shrinking toward 0 prefers the simplest one.
-func (e *Engine) pick() move {
+func (e *Engine) pick() MoveKind {
 	total := 0
-	for _, m := range e.moves {
-		total += weight[m.kind]
+	for _, k := range e.moves {
+		total += weight[k]
 	}
 	v := e.ch.draw(total)
-	for _, m := range e.moves {
-		if v < weight[m.kind] {
-			return m
+	for _, k := range e.moves {
+		if v < weight[k] {
+			return k
 		}
-		v -= weight[m.kind]
+		v -= weight[k]
 	}
 	return e.moves[len(e.moves)-1]
 }
@@ -192,35 +202,33 @@ func (e *Engine) applyChange() {
 }
 
 // teardown drives the binding to Unbound, so that every run ends with the
-// leak check. It completes what NDIS owes without faults.
+// leak check. It completes what NDIS owes without faults; which send or OID
+// request it completes first is drawn from the choice stream.
 func (e *Engine) teardown() {
 	defer e.check()
 	for i := 0; i < teardownBound && !e.b.Halted() && e.broken == nil; i++ {
 		out := e.b.Outstanding()
-		if e.b.State() == fsm.Unbound && !e.b.Busy() {
+		s := e.b.State()
+		if s == fsm.Unbound && !e.b.Busy() {
 			return
 		}
-		e.tick++
-		e.b.SetStep(e.tick)
-		work := false
-		switch s := e.b.State(); {
+		e.advance()
+		m := Move{Kind: MoveWorkItem}
+		switch {
 		case out.Sends > 0:
-			e.b.CompleteSend(e.ch.draw(out.Sends), true)
+			m = Move{Kind: MoveCompleteSend, I: e.ch.draw(out.Sends), OK: true}
 		case out.OIDs > 0:
-			e.b.CompleteOid(e.ch.draw(out.OIDs), true)
+			m = Move{Kind: MoveCompleteOid, I: e.ch.draw(out.OIDs), OK: true}
 		case out.OpenPending:
-			e.b.CompleteOpen(true)
+			m = Move{Kind: MoveCompleteOpen, OK: true}
 		case out.ClosePending:
-			e.b.CompleteClose()
+			m = Move{Kind: MoveCompleteClose}
 		case s == fsm.Running && !e.b.Busy():
-			e.b.Pause()
+			m = Move{Kind: MovePause}
 		case s == fsm.Paused && !e.b.Busy():
-			e.b.Unbind()
-		default:
-			e.b.RunWorkItem()
-			work = true
+			m = Move{Kind: MoveUnbind}
 		}
-		e.afterMove(work)
+		e.apply(m)
 	}
 }
 

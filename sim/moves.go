@@ -1,115 +1,245 @@
 package sim
 
-import "github.com/ndissim/ndissim/fsm"
+import (
+	"fmt"
 
-type moveKind uint8
-
-// The environment's moves, in the order they are offered: the earlier a
-// move, the simpler, because shrinking lowers choices toward 0.
-const (
-	mvCompleteSend moveKind = iota + 1
-	mvCompleteOid
-	mvCompleteOpen
-	mvCompleteClose
-	mvWorkItem
-	mvWrite
-	mvIndicate
-	mvBind
-	mvRestart
-	mvPause
-	mvEditStack
-	mvUnbind
+	"github.com/ndissim/ndissim/binding"
+	"github.com/ndissim/ndissim/fsm"
+	"github.com/ndissim/ndissim/oid"
 )
 
-type move struct{ kind moveKind }
+// MoveKind is one of the environment's moves: what NDIS, the miniport or an
+// application does to the binding.
+type MoveKind uint8
+
+// The environment's moves, in the order they are offered: the earlier a
+// move, the simpler, because shrinking lowers choices toward 0. The order
+// is part of the choice stream's format: every saved trace depends on it.
+const (
+	MoveCompleteSend MoveKind = iota + 1
+	MoveCompleteOid
+	MoveCompleteOpen
+	MoveCompleteClose
+	MoveWorkItem
+	MoveWrite
+	MoveIndicate
+	MoveBind
+	MoveRestart
+	MovePause
+	MoveEditStack
+	MoveUnbind
+	numMoveKinds = iota
+)
 
 // weight is how often a move is chosen against the others: traffic and
 // completions dominate a binding's life; lifecycle events are rare, as they
 // are in a driver's, and they are also the expensive moves.
 var weight = [...]int{
-	mvCompleteSend: 6, mvCompleteOid: 3, mvCompleteOpen: 3, mvCompleteClose: 3,
-	mvWorkItem: 2, mvWrite: 8, mvIndicate: 3,
-	mvBind: 1, mvRestart: 1, mvPause: 1, mvEditStack: 1, mvUnbind: 1,
+	MoveCompleteSend: 6, MoveCompleteOid: 3, MoveCompleteOpen: 3, MoveCompleteClose: 3,
+	MoveWorkItem: 2, MoveWrite: 8, MoveIndicate: 3,
+	MoveBind: 1, MoveRestart: 1, MovePause: 1, MoveEditStack: 1, MoveUnbind: 1,
 }
 
-// legalMoves lists what the environment may do now. While the design has a
-// pause or another operation pended, NDIS starts nothing new: it only
-// delivers what it owes and lets the design's work run.
-func (e *Engine) legalMoves() {
-	e.moves = e.moves[:0]
-	out := e.b.Outstanding()
-	add := func(k moveKind) { e.moves = append(e.moves, move{k}) }
-	if out.Sends > 0 {
-		add(mvCompleteSend)
+var moveNames = [...]string{
+	MoveCompleteSend: "complete-send", MoveCompleteOid: "complete-oid", MoveCompleteOpen: "complete-open",
+	MoveCompleteClose: "complete-close", MoveWorkItem: "work-item", MoveWrite: "write",
+	MoveIndicate: "indicate", MoveBind: "bind", MoveRestart: "restart", MovePause: "pause",
+	MoveEditStack: "edit-stack", MoveUnbind: "unbind",
+}
+
+// Weight is how often the engine chooses k against the other legal moves.
+func (k MoveKind) Weight() int {
+	if k == 0 || int(k) >= len(weight) {
+		return 0
 	}
-	if out.OIDs > 0 {
-		add(mvCompleteOid)
+	return weight[k]
+}
+
+func (k MoveKind) String() string {
+	if k != 0 && int(k) < len(moveNames) {
+		return moveNames[k]
 	}
-	if out.OpenPending {
-		add(mvCompleteOpen)
+	return fmt.Sprintf("MoveKind(%d)", uint8(k))
+}
+
+// Move is one environment move with its arguments. The engine draws the
+// arguments from its choice stream; a Script's caller gives them.
+type Move struct {
+	Kind MoveKind
+	// I is the send or OID request to complete (MoveCompleteSend,
+	// MoveCompleteOid), in the order NDIS holds them.
+	I int
+	// N is a MoveWrite's bytes or a MoveIndicate's NBL count.
+	N int
+	// OK is the completion's status (MoveCompleteSend, MoveCompleteOid,
+	// MoveCompleteOpen); for MoveRestart it means "with restart attributes"
+	// (not a NULL list) and for MoveIndicate "with
+	// NDIS_RECEIVE_FLAGS_RESOURCES".
+	OK bool
+}
+
+// Situation is what the legality of a move depends on: the binding's state
+// and what it has pending, and where the design's stack edits stand.
+type Situation struct {
+	State   fsm.State
+	Out     binding.Outstanding
+	Busy    bool // the binding waits for the design to complete a lifecycle operation
+	Editing bool // a stack edit waits for the pause it started
+	Change  int  // the next of the design's stack edits
+	Changes int  // how many stack edits the design has
+}
+
+// Legal reports whether the environment may make a move of kind k now.
+// Legal says nothing of a move's arguments (which send, how many).
+func (s Situation) Legal(k MoveKind) bool { return s.legal().has(k) }
+
+// AppendLegal appends the kinds of the legal moves to buf in the order the
+// engine offers them (MoveKind order) and returns it.
+func (s Situation) AppendLegal(buf []MoveKind) []MoveKind {
+	set := s.legal()
+	for k := MoveKind(1); k <= numMoveKinds; k++ {
+		if set.has(k) {
+			buf = append(buf, k)
+		}
 	}
-	if out.ClosePending {
-		add(mvCompleteClose)
+	return buf
+}
+
+// moveSet holds MoveKind k as bit k.
+type moveSet uint16
+
+func (m moveSet) has(k MoveKind) bool { return k <= numMoveKinds && m&(1<<k) != 0 }
+
+// legal is the set of the moves the environment may make now. While the
+// design has a pause or another operation pended, NDIS starts nothing new:
+// it only delivers what it owes and lets the design's work run.
+func (s *Situation) legal() moveSet {
+	var m moveSet
+	if s.Out.Sends > 0 {
+		m |= 1 << MoveCompleteSend
 	}
-	s := e.b.State()
-	if s != fsm.Unbound {
-		add(mvWorkItem)
-		add(mvWrite)
+	if s.Out.OIDs > 0 {
+		m |= 1 << MoveCompleteOid
 	}
-	if s == fsm.Running || (s == fsm.Pausing && out.PnP == 0) {
-		add(mvIndicate)
+	if s.Out.OpenPending {
+		m |= 1 << MoveCompleteOpen
 	}
-	if e.b.Busy() || e.editing {
-		return
+	if s.Out.ClosePending {
+		m |= 1 << MoveCompleteClose
 	}
-	switch s {
+	if s.State != fsm.Unbound {
+		m |= 1<<MoveWorkItem | 1<<MoveWrite
+	}
+	if s.State == fsm.Running || (s.State == fsm.Pausing && s.Out.PnP == 0) {
+		m |= 1 << MoveIndicate
+	}
+	if s.Busy || s.Editing {
+		return m
+	}
+	edit := s.Change < s.Changes
+	switch s.State {
 	case fsm.Unbound:
-		add(mvBind)
+		m |= 1 << MoveBind
 	case fsm.Paused:
-		add(mvRestart)
-		if e.change < len(e.d.Changes) {
-			add(mvEditStack)
+		m |= 1<<MoveRestart | 1<<MoveUnbind
+		if edit {
+			m |= 1 << MoveEditStack
 		}
-		add(mvUnbind)
 	case fsm.Running:
-		add(mvPause)
-		if e.change < len(e.d.Changes) {
-			add(mvEditStack)
+		m |= 1 << MovePause
+		if edit {
+			m |= 1 << MoveEditStack
 		}
 	}
+	return m
 }
 
-func (e *Engine) apply(m move) {
-	out := e.b.Outstanding()
-	switch m.kind {
-	case mvCompleteSend:
-		e.b.CompleteSend(e.ch.draw(out.Sends), !e.ch.chance(e.d.Workload.SendFailure))
-	case mvCompleteOid:
-		e.b.CompleteOid(e.ch.draw(out.OIDs), !e.ch.chance(e.d.Workload.OIDFailure))
-	case mvCompleteOpen:
-		e.b.CompleteOpen(!e.ch.chance(e.d.Workload.OIDFailure))
-	case mvCompleteClose:
-		e.b.CompleteClose()
-	case mvWorkItem:
-		e.b.RunWorkItem()
-	case mvWrite:
-		e.b.Write(uint32(64 + e.ch.draw(1437)))
-	case mvIndicate:
-		e.b.Indicate(1+e.ch.draw(3), e.ch.draw(4) == 3)
-	case mvBind:
-		e.b.Bind()
-	case mvRestart:
-		e.b.Restart(e.ch.draw(4) != 3) // now and then a NULL attribute list
-	case mvPause:
-		e.b.Pause()
-	case mvEditStack:
-		if e.b.State() == fsm.Running {
+// CompletionDecides answers the decisions the miniport's completion mode
+// takes out of NDIS's hands: a sync miniport completes every send and OID
+// request at once, a pend one never. decided is false for every other
+// decision and for a mixed miniport.
+func CompletionDecides(c oid.Completion, d binding.Decision) (answer, decided bool) {
+	if c != oid.CompleteSync && c != oid.CompletePend {
+		return false, false
+	}
+	switch d {
+	case binding.DecideOidPends:
+		return c == oid.CompletePend, true
+	case binding.DecideSendCompletesNow:
+		return c == oid.CompleteSync, true
+	}
+	return false, false
+}
+
+func (e *Engine) situation() Situation {
+	return Situation{State: e.b.State(), Out: e.b.Outstanding(), Busy: e.b.Busy(),
+		Editing: e.editing, Change: e.change, Changes: len(e.d.Changes)}
+}
+
+// legalMoves lists what the environment may do now.
+func (e *Engine) legalMoves() {
+	e.moves = e.situation().AppendLegal(e.moves[:0])
+}
+
+// draw chooses the arguments of a move of kind k from the choice stream.
+func (e *Engine) draw(k MoveKind) Move {
+	m := Move{Kind: k}
+	switch k {
+	case MoveCompleteSend:
+		m.I = e.ch.draw(e.b.Outstanding().Sends)
+		m.OK = !e.ch.chance(e.d.Workload.SendFailure)
+	case MoveCompleteOid:
+		m.I = e.ch.draw(e.b.Outstanding().OIDs)
+		m.OK = !e.ch.chance(e.d.Workload.OIDFailure)
+	case MoveCompleteOpen:
+		m.OK = !e.ch.chance(e.d.Workload.OIDFailure)
+	case MoveWrite:
+		m.N = 64 + e.ch.draw(1437)
+	case MoveIndicate:
+		m.N = 1 + e.ch.draw(3)
+		m.OK = e.ch.draw(4) == 3
+	case MoveRestart:
+		m.OK = e.ch.draw(4) != 3 // now and then a NULL attribute list
+	}
+	return m
+}
+
+// apply makes move m, then does what NDIS does on its own after a move.
+func (e *Engine) apply(m Move) {
+	b := e.b
+	switch m.Kind {
+	case MoveCompleteSend:
+		b.CompleteSend(m.I, m.OK)
+	case MoveCompleteOid:
+		b.CompleteOid(m.I, m.OK)
+	case MoveCompleteOpen:
+		b.CompleteOpen(m.OK)
+	case MoveCompleteClose:
+		b.CompleteClose()
+	case MoveWorkItem:
+		b.RunWorkItem()
+	case MoveWrite:
+		b.Write(uint32(m.N))
+	case MoveIndicate:
+		b.Indicate(m.N, m.OK)
+	case MoveBind:
+		b.Bind()
+	case MoveRestart:
+		b.Restart(m.OK)
+	case MovePause:
+		b.Pause()
+	case MoveEditStack:
+		if e.change >= len(e.d.Changes) {
+			break // only a Script's caller can ask for it
+		}
+		if b.State() == fsm.Running {
 			e.editing = true
-			e.b.Pause()
+			b.Pause()
 		} else {
 			e.applyChange()
 		}
-	case mvUnbind:
-		e.b.Unbind()
+	case MoveUnbind:
+		b.Unbind()
 	}
+	e.afterMove(m.Kind == MoveWorkItem)
 }

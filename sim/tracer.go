@@ -23,10 +23,7 @@ const MaxTraceLines = 5000
 func newTracer(e *Engine) *tracer { return &tracer{e: e} }
 
 func (t *tracer) Trace(actor binding.Actor, text string) {
-	if len(t.lines) >= MaxTraceLines-1 {
-		t.dropped++
-		t.lines = append(t.lines[:MaxTraceLines-1], fmt.Sprintf("%5d  (%d more lines left out: the trace is capped at %d)",
-			t.e.tick, t.dropped, MaxTraceLines))
+	if t.capped() {
 		return
 	}
 	b := t.e.b
@@ -34,4 +31,23 @@ func (t *tracer) Trace(actor binding.Actor, text string) {
 	out := b.Outstanding()
 	t.lines = append(t.lines, fmt.Sprintf("%5d  %-8s %-72s  [%s pools=%d nbls=%d nbs=%d sent=%d held=%d]",
 		t.e.tick, actor, text, b.State(), live.Pools, live.NBLs, live.NBs, out.Sends, out.HeldReceives))
+}
+
+// add appends a line as it is.
+func (t *tracer) add(line string) {
+	if !t.capped() {
+		t.lines = append(t.lines, line)
+	}
+}
+
+// capped reports whether the trace has reached its cap; if so it counts the
+// line that was to be added in the note that closes the trace.
+func (t *tracer) capped() bool {
+	if len(t.lines) < MaxTraceLines-1 {
+		return false
+	}
+	t.dropped++
+	t.lines = append(t.lines[:MaxTraceLines-1], fmt.Sprintf("%5d  (%d more lines left out: the trace is capped at %d)",
+		t.e.tick, t.dropped, MaxTraceLines))
+	return true
 }
