@@ -115,6 +115,7 @@ const (
 	ActorProtocol
 	ActorMiniport
 	ActorApplication
+	ActorFilter
 )
 
 func (a Actor) String() string {
@@ -127,6 +128,8 @@ func (a Actor) String() string {
 		return "miniport"
 	case ActorApplication:
 		return "app"
+	case ActorFilter:
+		return "filter"
 	}
 	return "?"
 }

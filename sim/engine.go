@@ -196,7 +196,11 @@ func (e *Engine) applyChange() {
 		panic("sim: stack edit refused: " + err.Error())
 	}
 	if e.tracer != nil {
-		e.tracer.Trace(binding.ActorNDIS, "stack edit: "+c.String()+" -> "+e.stack.String())
+		if c.Insert != nil {
+			e.tracer.Trace(binding.ActorFilter, c.Insert.Name+" attaches on top (FilterAttach): "+e.stack.String())
+		} else {
+			e.tracer.Trace(binding.ActorFilter, c.Remove+" detaches (FilterDetach): "+e.stack.String())
+		}
 	}
 	e.b.Restart(true)
 }
