@@ -25,8 +25,8 @@ func TestWarningsAreKeptOncePerRule(t *testing.T) {
 	}
 	fs := h.b.Findings()
 	require.Len(t, fs, 2, findingsText(fs))
-	require.Equal(t, rule.SendContextShortfall, fs[0].Rule)
-	require.Equal(t, rule.SendBackfillShortfall, fs[1].Rule)
+	require.Equal(t, rule.SendBackfillShortfall, fs[0].Rule)
+	require.Equal(t, rule.SendContextShortfall, fs[1].Rule)
 	for _, f := range fs {
 		require.Equal(t, rule.Warning, f.Severity)
 		require.Equal(t, string(fsm.Running), f.State)

@@ -201,20 +201,24 @@ func (nd *NDIS) SendNetBufferLists(nbl pool.NBL) {
 // stack's needs.
 func (b *Binding) checkBackfill(nbl pool.NBL) {
 	need := b.stack.Needs()
+	b.checkDataBackfill(nbl, need.DataBackfill)
 	if room := b.pools.ContextHeadroom(nbl); room < need.ContextBackfill && !b.warned[rule.SendContextShortfall] {
 		b.fail(rule.SendContextShortfall, []string{nbl.String()},
 			"%s has %d bytes of unused context, the stack below needs %d (ContextBackFillSize); NDIS will allocate for each send",
 			nbl, room, need.ContextBackfill)
 	}
-	if need.DataBackfill == 0 || b.warned[rule.SendBackfillShortfall] {
+}
+
+func (b *Binding) checkDataBackfill(nbl pool.NBL, need uint32) {
+	if need == 0 || b.warned[rule.SendBackfillShortfall] {
 		return
 	}
 	for nb := b.pools.FirstNB(nbl); !nb.IsNull(); nb = b.pools.NextNB(nb) {
 		info, _ := b.pools.NB(nb)
-		if info.DataOffset < need.DataBackfill {
+		if info.DataOffset < need {
 			b.fail(rule.SendBackfillShortfall, []string{nbl.String(), nb.String()},
 				"%s of %s has DataOffset %d, the stack below needs %d (DataBackFillSize); each retreat below will allocate",
-				nb, nbl, info.DataOffset, need.DataBackfill)
+				nb, nbl, info.DataOffset, need)
 			return
 		}
 	}
