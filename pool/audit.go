@@ -2,29 +2,48 @@ package pool
 
 import "fmt"
 
+// AuditError is an inconsistency Audit found in the tracker's bookkeeping.
+type AuditError struct {
+	// Slots is true for a structure in the wrong place (live and free at
+	// once, on a free list twice, or neither), false for counts that do not
+	// add up.
+	Slots bool
+	Msg   string
+}
+
+func (e *AuditError) Error() string { return "pool: " + e.Msg }
+
+func slotError(format string, args ...any) error {
+	return &AuditError{Slots: true, Msg: fmt.Sprintf(format, args...)}
+}
+
+func countError(format string, args ...any) error {
+	return &AuditError{Msg: fmt.Sprintf(format, args...)}
+}
+
 // Audit cross-checks the tracker's own bookkeeping: every slot is either
 // live or on its free list, never both; per-pool counters add up (allocated
 // minus freed equals live, and live equals the structures found); owners'
-// live counts match. A non-nil error is a bug in the model, not in a design:
-// the property tests call it at every step.
+// live counts match. A non-nil error is an *AuditError and a bug in the
+// model, not in a design: the property tests call it at every step.
 func (t *Tracker) Audit() error {
 	onFree := make([]bool, len(t.nbls))
 	for i := t.freeNBL; i != none; i = t.nbls[i].nextFree {
 		if onFree[i] {
-			return fmt.Errorf("pool: NBL slot %d is on the free list twice", i)
+			return slotError("NBL slot %d is on the free list twice", i)
 		}
 		if t.nbls[i].serial != 0 {
-			return fmt.Errorf("pool: NBL slot %d is both live (%s) and free", i, t.nblHandle(i))
+			return slotError("NBL slot %d is both live (%s) and free", i, t.nblHandle(i))
 		}
 		onFree[i] = true
 	}
 	nbFree := make([]bool, len(t.nbs))
 	for i := t.freeNB; i != none; i = t.nbs[i].nextFree {
 		if nbFree[i] {
-			return fmt.Errorf("pool: NB slot %d is on the free list twice", i)
+			return slotError("NB slot %d is on the free list twice", i)
 		}
 		if t.nbs[i].serial != 0 {
-			return fmt.Errorf("pool: NB slot %d is both live (%s) and free", i, t.nbHandle(i))
+			return slotError("NB slot %d is both live (%s) and free", i, t.nbHandle(i))
 		}
 		nbFree[i] = true
 	}
@@ -34,7 +53,7 @@ func (t *Tracker) Audit() error {
 		n := &t.nbls[i]
 		if n.serial == 0 {
 			if !onFree[i] {
-				return fmt.Errorf("pool: NBL slot %d is neither live nor free", i)
+				return slotError("NBL slot %d is neither live nor free", i)
 			}
 			continue
 		}
@@ -43,19 +62,19 @@ func (t *Tracker) Audit() error {
 		count := 0
 		for b := n.firstNB; b != none; b = t.nbs[b].next {
 			if t.nbs[b].nbl != int32(i) {
-				return fmt.Errorf("pool: %s chains %s, which names another NBL", t.nblHandle(int32(i)), t.nbHandle(b))
+				return countError("%s chains %s, which names another NBL", t.nblHandle(int32(i)), t.nbHandle(b))
 			}
 			count++
 		}
 		if count != int(n.nbCount) {
-			return fmt.Errorf("pool: %s counts %d NBs but chains %d", t.nblHandle(int32(i)), n.nbCount, count)
+			return countError("%s counts %d NBs but chains %d", t.nblHandle(int32(i)), n.nbCount, count)
 		}
 	}
 	for i := range t.nbs {
 		b := &t.nbs[i]
 		if b.serial == 0 {
 			if !nbFree[i] {
-				return fmt.Errorf("pool: NB slot %d is neither live nor free", i)
+				return slotError("NB slot %d is neither live nor free", i)
 			}
 			continue
 		}
@@ -69,7 +88,7 @@ func (t *Tracker) Audit() error {
 		p := &t.pools[i]
 		c := p.counter
 		if c.Total-c.Freed != c.Live || c.Live != live[i] {
-			return fmt.Errorf("pool: pool %d counts total %d, freed %d, live %d, but %d structures are live",
+			return countError("pool %d counts total %d, freed %d, live %d, but %d structures are live",
 				p.serial, c.Total, c.Freed, c.Live, live[i])
 		}
 		if !p.freed {
@@ -77,7 +96,7 @@ func (t *Tracker) Audit() error {
 		}
 	}
 	if owners != t.live {
-		return fmt.Errorf("pool: live counts by owner %+v, found %+v", t.live, owners)
+		return countError("live counts by owner %+v, found %+v", t.live, owners)
 	}
 	return nil
 }

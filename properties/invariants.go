@@ -1,8 +1,8 @@
 package properties
 
 import (
+	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/ndissim/ndissim/binding"
 	"github.com/ndissim/ndissim/fsm"
@@ -176,9 +176,11 @@ func liveXorFree(b *binding.Binding) string {
 }
 
 // isSlotError tells Audit's findings about slots (live and free at once, on
-// the free list twice, neither) from those about counts. Audit returns
-// plain errors; see the report in docs/properties.md.
-func isSlotError(err error) bool { return strings.Contains(err.Error(), " slot ") }
+// the free list twice, neither) from those about counts.
+func isSlotError(err error) bool {
+	var ae *pool.AuditError
+	return errors.As(err, &ae) && ae.Slots
+}
 
 func sendsOnlyWhileRunning(b *binding.Binding) string {
 	if b.Halted() {
