@@ -9,26 +9,15 @@ import (
 
 // BenchmarkRun measures complete runs (bind to unbind) of the demo design
 // at 100 steps; steps/s and ns/step are reported beside ns/run.
-func BenchmarkRun(b *testing.B) {
-	d := demo(b)
-	d.Workload.Steps = 100
-	e := sim.NewEngine(d)
-	steps := 0
-	b.ReportAllocs()
-	seed := uint64(0)
-	for b.Loop() {
-		seed++
-		steps += e.Run(seed).Steps
-	}
-	b.ReportMetric(float64(steps)/b.Elapsed().Seconds(), "steps/s")
-	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(steps), "ns/step")
-}
+func BenchmarkRun(b *testing.B) { benchmarkRuns(b, 100) }
 
 // BenchmarkLongRun measures steps in a long run, where bind and unbind
 // weigh little.
-func BenchmarkLongRun(b *testing.B) {
+func BenchmarkLongRun(b *testing.B) { benchmarkRuns(b, 10_000) }
+
+func benchmarkRuns(b *testing.B, stepsPerRun int) {
 	d := demo(b)
-	d.Workload.Steps = 10_000
+	d.Workload.Steps = stepsPerRun
 	e := sim.NewEngine(d)
 	steps := 0
 	b.ReportAllocs()
