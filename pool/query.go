@@ -74,6 +74,19 @@ func (t *Tracker) SetHolder(l NBL, h Holder) {
 	}
 }
 
+// SetSourceHandle records that the driver set a live NBL's SourceHandle
+// to its binding handle. A new NBL has none.
+func (t *Tracker) SetSourceHandle(l NBL) {
+	if t.LiveNBL(l) {
+		t.nbls[l.slot].source = true
+	}
+}
+
+// SourceHandle reports whether a live NBL's SourceHandle was set.
+func (t *Tracker) SourceHandle(l NBL) bool {
+	return t.LiveNBL(l) && t.nbls[l.slot].source
+}
+
 // Owner is the owner of the pool a live NBL came from (0 for a stale handle).
 func (t *Tracker) Owner(l NBL) Owner {
 	if !t.LiveNBL(l) {

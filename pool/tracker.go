@@ -43,6 +43,7 @@ type nblSlot struct {
 	ctxSize     uint16
 	ctxBackfill uint16
 	holder      Holder
+	source      bool // SourceHandle set to the binding handle
 	nbCount     uint16
 	firstNB     int32
 	lastNB      int32
