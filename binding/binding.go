@@ -31,6 +31,7 @@ type Binding struct {
 	stack   *oid.Stack
 	decide  Decider
 	tracer  Tracer
+	sched   Scheduler
 	budget  int
 	calls   int // NDIS calls made by the callback now running
 	depth   int // callbacks of the design now running
@@ -38,6 +39,13 @@ type Binding struct {
 	halted  bool
 	reports []Finding
 	warned  map[rule.Name]bool
+
+	frame            // the running callback's IRQL, kind and spin locks
+	waits     int    // callbacks blocked in a wait
+	workItems int    // work items running
+	running   op     // the lifecycle callback running (blocked in a wait, if anything runs meanwhile)
+	pnpID     uint32 // the PnP notification pending or running
+	pnpSeq    uint32
 
 	opened, openPending     bool
 	bindPending             bool
@@ -74,6 +82,8 @@ func (b *Binding) Reset(proto Protocol, stack *oid.Stack, d Decider) {
 	b.pools.ResetMAA(stack.MAA)
 	b.pools.SetFaults(nil)
 	b.calls, b.depth, b.step, b.halted = 0, 0, 0, false
+	b.frame, b.waits, b.workItems, b.running = frame{}, 0, 0, opNone
+	b.pnpID, b.pnpSeq = 0, 0
 	b.reports = b.reports[:0]
 	clear(b.warned)
 	b.opened, b.openPending, b.bindPending, b.pnpPending = false, false, false, 0
@@ -156,29 +166,49 @@ type (
 	halt struct{}
 )
 
-// call runs one callback of the design. A panic in it becomes DesignPanic
-// and a callback over its call budget DesignHang; either way the binding
-// halts and the simulator's own state is untouched.
-func (b *Binding) call(name string, f func()) {
+// call runs one callback of the design at irql. A panic in it becomes
+// DesignPanic and a callback over its call budget DesignHang; either way the
+// binding halts and the simulator's own state is untouched. A spin lock still
+// held when it returns is SpinLockHeldAtReturn.
+func (b *Binding) call(name string, cb callback, irql Irql, f func()) {
 	if b.halted {
 		return
 	}
-	outer := b.calls
+	outer, saved := b.calls, b.frame
 	b.calls = 0
+	b.frame = frame{irql: irql, cb: cb}
 	b.depth++
 	defer func() {
 		b.depth--
 		b.calls = outer
 		r := recover()
 		switch r.(type) {
-		case nil, halt:
+		case nil:
+			if b.locks > 0 {
+				b.fail(rule.SpinLockHeldAtReturn, nil, "%s returned holding %d spin lock(s)", name, b.locks)
+			}
+		case halt:
 		case hang:
 			b.fail(rule.DesignHang, nil, "%s made more than %d NDIS calls without returning", name, b.budget)
 		default:
 			b.fail(rule.DesignPanic, nil, "%s panicked: %v%s", name, r, panicSite())
 		}
+		b.frame = saved
 	}()
 	f()
+}
+
+// callbackIrql draws the IRQL of a callback NDIS may call at PASSIVE_LEVEL
+// or DISPATCH_LEVEL, never below the IRQL of the code it interrupts (an
+// inline completion inside a call made at DISPATCH_LEVEL stays there).
+func (b *Binding) callbackIrql() Irql {
+	if b.depth > 0 && b.irql == DispatchLevel {
+		return DispatchLevel
+	}
+	if b.decide.Decide(DecideDispatch) {
+		return DispatchLevel
+	}
+	return PassiveLevel
 }
 
 // panicSite names the design's line that panicked: the first frame outside

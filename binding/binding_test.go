@@ -35,7 +35,7 @@ func TestWarningsAreKeptOncePerRule(t *testing.T) {
 	require.Equal(t, 5, h.b.Outstanding().Sends, "warned sends still go out")
 
 	// An error after the warnings is still reported, and halts.
-	h.work(func(nd *binding.NDIS) { nd.ReturnNetBufferLists(h.f.Alloc(nd, 32)) })
+	h.work(func(nd *binding.NDIS) { nd.ReturnNetBufferLists(h.f.Alloc(nd, 32), 0) })
 	fs = h.b.Findings()
 	require.Len(t, fs, 3, findingsText(fs))
 	require.Equal(t, rule.ReturnNotOwned, fs[2].Rule)
@@ -56,7 +56,7 @@ func TestAfterTheFirstErrorEveryCallIsIgnored(t *testing.T) {
 	)
 	h.work(func(nd *binding.NDIS) {
 		saved = nd
-		nd.ReturnNetBufferLists(pool.NBL{}) // ReturnNotOwned: halts
+		nd.ReturnNetBufferLists(pool.NBL{}, 0) // ReturnNotOwned: halts
 		afterError = true
 		nd.AllocateNetBufferListPool(fakePool)
 		afterFirstCall = true
@@ -77,7 +77,8 @@ func TestAfterTheFirstErrorEveryCallIsIgnored(t *testing.T) {
 	require.Equal(t, binding.StatusFailure, res.Status)
 	require.Equal(t, pool.RetreatFailed, nd.RetreatNetBufferDataStart(pool.NB{}, 8, 0))
 	// Calls that would each break a rule draw nothing more.
-	nd.SendNetBufferLists(pool.NBL{})
+	nd.SetSourceHandle(pool.NBL{})
+	nd.SendNetBufferLists(pool.NBL{}, 0)
 	nd.FreeNetBufferList(pool.NBL{})
 	nd.FreeNetBufferListPool(h.f.Pool)
 	nd.CompleteBindAdapter(binding.StatusSuccess)
@@ -244,7 +245,8 @@ func TestLegalLifecycleDrawsNothing(t *testing.T) {
 			return
 		}
 		inFlight++
-		nd.SendNetBufferLists(nbl)
+		nd.SetSourceHandle(nbl)
+		nd.SendNetBufferLists(nbl, 0)
 	}
 	f.OnSendComplete = func(nd *binding.NDIS, nbl pool.NBL, _ binding.Status) {
 		nd.FreeNetBufferList(nbl)
@@ -258,7 +260,7 @@ func TestLegalLifecycleDrawsNothing(t *testing.T) {
 	}
 	f.OnWorkItem = func(nd *binding.NDIS) {
 		for _, nbl := range held {
-			nd.ReturnNetBufferLists(nbl)
+			nd.ReturnNetBufferLists(nbl, 0)
 		}
 		held = held[:0]
 		maybeFinishPause(nd)

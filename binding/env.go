@@ -13,6 +13,17 @@ import (
 // (or Outstanding) says so; the simulator picks among the legal ones. A move
 // on a halted binding does nothing.
 
+// op is a lifecycle operation NDIS started on the binding.
+type op uint8
+
+const (
+	opNone op = iota
+	opBind
+	opPause
+	opRestart
+	opUnbind
+)
+
 // Outstanding is what NDIS is waiting for on this binding.
 type Outstanding struct {
 	Sends, OIDs, HeldReceives int
@@ -21,6 +32,10 @@ type Outstanding struct {
 	BindPending               bool // a bind that returned PENDING
 	PnP                       PnPKind
 	UnbindPending             bool
+	// InCallback is set while a bind, PnP or unbind callback has not
+	// returned: it is blocked in a wait, and NDIS delivers only what may
+	// run concurrently with it.
+	InCallback bool
 }
 
 // Outstanding reports what is pending now.
@@ -28,14 +43,23 @@ func (b *Binding) Outstanding() Outstanding {
 	return Outstanding{
 		Sends: len(b.inFlight), OIDs: len(b.oids), HeldReceives: len(b.held),
 		OpenPending: b.openPending, ClosePending: b.closePending, BindPending: b.bindPending,
-		PnP: b.pnpPending, UnbindPending: b.unbindPending,
+		PnP: b.pnpPending, UnbindPending: b.unbindPending, InCallback: b.running != opNone,
 	}
 }
 
 // Busy reports whether the binding waits for the design to complete a bind,
-// PnP event or unbind it pended. NDIS starts no new lifecycle operation then.
+// PnP event or unbind it pended or is still running. NDIS starts no new
+// lifecycle operation then.
 func (b *Binding) Busy() bool {
-	return b.bindPending || b.pnpPending != 0 || b.unbindPending || b.openPending || b.closePending
+	return b.bindPending || b.pnpPending != 0 || b.unbindPending || b.openPending || b.closePending || b.running != opNone
+}
+
+// lifecycleCall runs a bind, PnP or unbind callback, which NDIS calls at
+// PASSIVE_LEVEL, marking the operation as running while it does.
+func (b *Binding) lifecycleCall(o op, name string, cb callback, f func()) {
+	b.running = o
+	b.call(name, cb, PassiveLevel, f)
+	b.running = opNone
 }
 
 // Bind calls ProtocolBindAdapterEx with the stack's bind parameters.
@@ -53,7 +77,7 @@ func (b *Binding) Bind() error {
 			params.DataBackFillSize, params.ContextBackFillSize)
 	}
 	var st Status
-	b.call("ProtocolBindAdapterEx", func() { st = b.proto.BindAdapter(&b.nd, params) })
+	b.lifecycleCall(opBind, "ProtocolBindAdapterEx", cbBind, func() { st = b.proto.BindAdapter(&b.nd, params) })
 	b.traceStatus("ProtocolBindAdapterEx", st)
 	b.finishBind(st, true)
 	return nil
@@ -67,6 +91,9 @@ func (b *Binding) finishBind(st Status, returned bool) {
 	switch {
 	case st == StatusPending && returned:
 		b.bindPending = true
+	case st == StatusSuccess && !b.opened:
+		b.fail(rule.BindWithoutOpen, nil, "the bind %s SUCCESS but the adapter is not open (%s)",
+			pick(returned, "returned", "completed with"), pick(b.openPending, "NdisOpenAdapterEx is still pending", "NdisOpenAdapterEx did not succeed"))
 	case st == StatusSuccess:
 		b.bindPending = false
 		b.fire(fsm.BindComplete)
@@ -90,7 +117,7 @@ func (b *Binding) CompleteOpen(ok bool) {
 	if b.tracer != nil {
 		b.trace(ActorNDIS, "ProtocolOpenAdapterCompleteEx %s", st)
 	}
-	b.call("ProtocolOpenAdapterCompleteEx", func() { b.proto.OpenAdapterComplete(&b.nd, st) })
+	b.call("ProtocolOpenAdapterCompleteEx", cbOpenComplete, PassiveLevel, func() { b.proto.OpenAdapterComplete(&b.nd, st) })
 }
 
 // Restart calls ProtocolNetPnPEvent(NetEventRestart), with the restart
@@ -102,7 +129,8 @@ func (b *Binding) Restart(withAttributes bool) error {
 	if err := b.lifecycle(fsm.Restart); err != nil {
 		return err
 	}
-	ev := PnPEvent{Kind: NetEventRestart, Restart: b.stack.RestartParameters(withAttributes)}
+	ev := b.newPnPEvent(NetEventRestart)
+	ev.Restart = b.stack.RestartParameters(withAttributes)
 	if b.tracer != nil {
 		if n, ok := ev.Restart.Needs(); ok {
 			b.trace(ActorNDIS, "ProtocolNetPnPEvent NetEventRestart filters=%v %v", ev.Restart.FilterModuleNames, n)
@@ -111,18 +139,42 @@ func (b *Binding) Restart(withAttributes bool) error {
 		}
 	}
 	var st Status
-	b.call("ProtocolNetPnPEvent(NetEventRestart)", func() { st = b.proto.NetPnPEvent(&b.nd, ev) })
+	b.lifecycleCall(opRestart, "ProtocolNetPnPEvent(NetEventRestart)", cbPnP, func() { st = b.proto.NetPnPEvent(&b.nd, ev) })
 	b.traceStatus("ProtocolNetPnPEvent(NetEventRestart)", st)
 	if st == StatusPending {
 		b.pnpPending = NetEventRestart
 		return nil
 	}
-	b.finishRestart(st)
+	b.finishRestart(st, "returned")
 	return nil
 }
 
-func (b *Binding) finishRestart(st Status) {
-	if b.halted {
+// newPnPEvent numbers a new PnP notification, so that its completion can
+// be told from a late one of an earlier event.
+func (b *Binding) newPnPEvent(k PnPKind) PnPEvent {
+	b.pnpSeq++
+	b.pnpID = b.pnpSeq
+	return PnPEvent{ID: b.pnpSeq, Kind: k}
+}
+
+// pnpStatusOK judges the final status of a pause or restart: PENDING as a
+// final status and NOT_SUPPORTED are errors, a failure a warning (a pause
+// or restart should always succeed). It reports whether NDIS goes on.
+func (b *Binding) pnpStatusOK(k PnPKind, st Status, how string) bool {
+	switch st {
+	case StatusSuccess:
+	case StatusPending, StatusNotSupported:
+		b.fail(rule.PnPStatusInvalid, nil, "ProtocolNetPnPEvent(%s) %s %s; an NDIS 6 protocol never answers a PnP event with it",
+			k, how, st)
+		return false
+	default:
+		b.fail(rule.PnPEventFailed, nil, "ProtocolNetPnPEvent(%s) %s %s; a pause or restart should always succeed", k, how, st)
+	}
+	return true
+}
+
+func (b *Binding) finishRestart(st Status, how string) {
+	if b.halted || !b.pnpStatusOK(NetEventRestart, st, how) {
 		return
 	}
 	b.pnpPending = 0
@@ -144,20 +196,22 @@ func (b *Binding) Pause() error {
 	if b.tracer != nil {
 		b.trace(ActorNDIS, "ProtocolNetPnPEvent NetEventPause")
 	}
+	ev := b.newPnPEvent(NetEventPause)
 	var st Status
-	b.call("ProtocolNetPnPEvent(NetEventPause)", func() { st = b.proto.NetPnPEvent(&b.nd, PnPEvent{Kind: NetEventPause}) })
+	b.lifecycleCall(opPause, "ProtocolNetPnPEvent(NetEventPause)", cbPnP, func() { st = b.proto.NetPnPEvent(&b.nd, ev) })
 	b.traceStatus("ProtocolNetPnPEvent(NetEventPause)", st)
 	if st == StatusPending {
 		b.pnpPending = NetEventPause
 		return nil
 	}
-	// A pause cannot fail: any other status completes it.
-	b.finishPause()
+	b.finishPause(st, "returned")
 	return nil
 }
 
-func (b *Binding) finishPause() {
-	if b.halted {
+// finishPause completes a pause. A pause cannot fail: a failure status is
+// a warning and completes it all the same.
+func (b *Binding) finishPause(st Status, how string) {
+	if b.halted || !b.pnpStatusOK(NetEventPause, st, how) {
 		return
 	}
 	if n := len(b.inFlight) + len(b.held); n > 0 {
@@ -170,16 +224,7 @@ func (b *Binding) finishPause() {
 	b.fire(fsm.PauseComplete)
 }
 
-// PauseOverdue reports PauseNotCompleted: the environment's watchdog saw a
-// pended pause outlive its bound.
-func (b *Binding) PauseOverdue(ticks int) {
-	if b.halted || b.pnpPending != NetEventPause {
-		return
-	}
-	b.fail(rule.PauseNotCompleted, b.outstandingObjects(),
-		"the pause was pended %d ticks ago and is still not completed (%d send(s) in flight, %d received NBL(s) held)",
-		ticks, len(b.inFlight), len(b.held))
-}
+
 
 // Unbind calls ProtocolUnbindAdapterEx.
 func (b *Binding) Unbind() error {
@@ -193,7 +238,7 @@ func (b *Binding) Unbind() error {
 		b.trace(ActorNDIS, "ProtocolUnbindAdapterEx")
 	}
 	var st Status
-	b.call("ProtocolUnbindAdapterEx", func() { st = b.proto.UnbindAdapter(&b.nd) })
+	b.lifecycleCall(opUnbind, "ProtocolUnbindAdapterEx", cbUnbind, func() { st = b.proto.UnbindAdapter(&b.nd) })
 	b.traceStatus("ProtocolUnbindAdapterEx", st)
 	if st == StatusPending {
 		b.unbindPending = true
@@ -221,7 +266,7 @@ func (b *Binding) CompleteClose() {
 	if b.tracer != nil {
 		b.trace(ActorNDIS, "ProtocolCloseAdapterCompleteEx")
 	}
-	b.call("ProtocolCloseAdapterCompleteEx", func() { b.proto.CloseAdapterComplete(&b.nd) })
+	b.call("ProtocolCloseAdapterCompleteEx", cbCloseComplete, PassiveLevel, func() { b.proto.CloseAdapterComplete(&b.nd) })
 }
 
 // CompleteSend completes the i-th send in flight (in send order).
@@ -237,10 +282,15 @@ func (b *Binding) CompleteSend(i int, ok bool) {
 	if !ok {
 		st = StatusFailure
 	}
-	if b.tracer != nil {
-		b.trace(ActorMiniport, "ProtocolSendNetBufferListsComplete %s %s", nbl, st)
+	irql := b.callbackIrql()
+	var flags SendCompleteFlags
+	if irql == DispatchLevel {
+		flags = SendCompleteDispatchLevel
 	}
-	b.call("ProtocolSendNetBufferListsComplete", func() { b.proto.SendNetBufferListsComplete(&b.nd, nbl, st) })
+	if b.tracer != nil {
+		b.trace(ActorMiniport, "ProtocolSendNetBufferListsComplete %s %s at %s", nbl, st, irql)
+	}
+	b.call("ProtocolSendNetBufferListsComplete", cbSendComplete, irql, func() { b.proto.SendNetBufferListsComplete(&b.nd, nbl, st, flags) })
 }
 
 // CompleteOid completes the i-th pended OID request (in request order).
@@ -254,10 +304,11 @@ func (b *Binding) CompleteOid(i int, ok bool) {
 	if ok {
 		res = b.stack.Answer(req)
 	}
+	irql := b.callbackIrql()
 	if b.tracer != nil {
-		b.trace(ActorMiniport, "ProtocolOidRequestComplete %s %s", req, res.Status)
+		b.trace(ActorMiniport, "ProtocolOidRequestComplete %s %s at %s", req, res.Status, irql)
 	}
-	b.call("ProtocolOidRequestComplete", func() { b.proto.OidRequestComplete(&b.nd, req, res) })
+	b.call("ProtocolOidRequestComplete", cbOidComplete, irql, func() { b.proto.OidRequestComplete(&b.nd, req, res) })
 }
 
 // Indicate has the miniport indicate n received NBLs, with or without the
@@ -288,13 +339,23 @@ func (b *Binding) Indicate(n int, resources bool) {
 		}
 	}
 	b.recvs += uint64(len(b.indication))
+	irql := b.callbackIrql()
+	if irql == DispatchLevel {
+		flags |= ReceiveDispatchLevel
+	}
 	if b.tracer != nil {
 		b.trace(ActorMiniport, "ProtocolReceiveNetBufferLists %s%s", joinNBLs(b.indication), flagText(flags))
 	}
-	b.call("ProtocolReceiveNetBufferLists", func() { b.proto.ReceiveNetBufferLists(&b.nd, b.indication, flags) })
+	// The indication is copied: a receive callback that waits lets another
+	// indication reuse the binding's buffer meanwhile.
+	nbls := b.indication
+	if b.waits > 0 {
+		nbls = append([]pool.NBL(nil), nbls...)
+	}
+	b.call("ProtocolReceiveNetBufferLists", cbReceive, irql, func() { b.proto.ReceiveNetBufferLists(&b.nd, nbls, flags) })
 	if resources {
 		// The miniport takes its NBLs back the moment the callback returns.
-		for _, nbl := range b.indication {
+		for _, nbl := range nbls {
 			if b.pools.LiveNBL(nbl) && b.pools.Holder(nbl) == pool.HeldByMiniport {
 				_ = b.pools.FreeNetBufferList(nbl)
 			}
@@ -310,7 +371,7 @@ func (b *Binding) Write(bytes uint32) {
 	if b.tracer != nil {
 		b.trace(ActorApplication, "write %d bytes", bytes)
 	}
-	b.call("write", func() { b.proto.Write(&b.nd, bytes) })
+	b.call("write", cbWrite, PassiveLevel, func() { b.proto.Write(&b.nd, bytes) })
 }
 
 // RunWorkItem runs the design's deferred work.
@@ -321,7 +382,9 @@ func (b *Binding) RunWorkItem() {
 	if b.tracer != nil {
 		b.trace(ActorNDIS, "work item")
 	}
-	b.call("work item", func() { b.proto.WorkItem(&b.nd) })
+	b.workItems++
+	b.call("work item", cbWorkItem, PassiveLevel, func() { b.proto.WorkItem(&b.nd) })
+	b.workItems--
 }
 
 // lifecycle fires a lifecycle event the environment asked for, refusing one
@@ -347,41 +410,55 @@ func (b *Binding) traceStatus(call string, st Status) {
 	}
 }
 
-// checkUnbound is the check NDIS's NBL tracker makes when a binding is gone:
-// nothing held, every pool freed, the adapter closed.
+// checkUnbound is the check NDIS makes when a binding is gone: the adapter
+// closed and no received NBL held (the NBL tracker's bug check 0x7C/0x27).
+// The protocol's own pools and structures may outlive a binding (they can
+// be the driver's), so keeping them is only a warning.
 func (b *Binding) checkUnbound(after string) {
-	live := b.pools.LiveCount(pool.OwnerProtocol)
-	if live != (pool.Live{}) || len(b.held) > 0 {
-		objs := b.pools.LiveObjects(pool.OwnerProtocol, 8)
+	if len(b.held) > 0 {
+		objs := make([]string, 0, len(b.held))
 		for _, nbl := range b.held {
 			objs = append(objs, nbl.String()+" (received)")
 		}
-		b.fail(rule.LeakAtUnbind, objs,
-			"after %s the protocol still holds %d pool(s), %d NBL(s), %d NB(s) and %d received NBL(s): %s",
-			after, live.Pools, live.NBLs, live.NBs, len(b.held), joinObjects(objs))
+		b.fail(rule.LeakAtUnbind, objs, "after %s the protocol still holds %d received NBL(s): %s",
+			after, len(b.held), joinObjects(objs))
 		return
 	}
 	if b.opened && (!b.closeCalled || b.closePending) {
 		b.fail(rule.LeakAtUnbind, nil, "after %s the adapter is still open: NdisCloseAdapterEx was not called or has not completed", after)
+		return
+	}
+	if live := b.pools.LiveCount(pool.OwnerProtocol); live != (pool.Live{}) {
+		objs := b.pools.LiveObjects(pool.OwnerProtocol, 8)
+		b.fail(rule.ResourcesKeptPastUnbind, objs,
+			"after %s the protocol still has %d pool(s), %d NBL(s) and %d NB(s): %s; free them unless they are the driver's, not the binding's",
+			after, live.Pools, live.NBLs, live.NBs, joinObjects(objs))
 	}
 }
 
-// PendedOverdue reports PendedNotCompleted: a bind, restart or unbind the
-// design pended was not completed although NDIS owed it nothing for ticks.
-func (b *Binding) PendedOverdue(ticks int) {
+// Overdue is the environment's watchdog: a lifecycle operation the design
+// pended, or whose callback is blocked in a wait, has not finished although
+// NDIS owed it nothing for ticks. A pause is PauseNotCompleted (bug check
+// 0x7C/0x25), a restart or unbind PendedNotCompleted, a bind (which has no
+// watchdog subcode) PendedNotCompleted when pended and DesignHang when its
+// callback never returns.
+func (b *Binding) Overdue(ticks int) {
 	if b.halted {
 		return
 	}
-	var what string
+	running := pick(b.running != opNone, "is still blocked in a wait", "is still not completed")
 	switch {
+	case b.pnpPending == NetEventPause || b.running == opPause:
+		b.fail(rule.PauseNotCompleted, b.outstandingObjects(),
+			"the pause %s %d ticks after NDIS had nothing left to deliver (%d send(s) in flight, %d received NBL(s) held)",
+			running, ticks, len(b.inFlight), len(b.held))
+	case b.running == opBind:
+		b.fail(rule.DesignHang, nil, "ProtocolBindAdapterEx %s %d ticks after NDIS had nothing left to deliver", running, ticks)
 	case b.bindPending:
-		what = "the bind (ProtocolBindAdapterEx returned PENDING)"
-	case b.pnpPending == NetEventRestart:
-		what = "the restart (ProtocolNetPnPEvent returned PENDING)"
-	case b.unbindPending:
-		what = "the unbind (ProtocolUnbindAdapterEx returned PENDING)"
-	default:
-		return
+		b.fail(rule.PendedNotCompleted, nil, "the bind (ProtocolBindAdapterEx returned PENDING) %s %d ticks after NDIS had nothing left to deliver", running, ticks)
+	case b.pnpPending == NetEventRestart || b.running == opRestart:
+		b.fail(rule.PendedNotCompleted, nil, "the restart (ProtocolNetPnPEvent) %s %d ticks after NDIS had nothing left to deliver", running, ticks)
+	case b.unbindPending || b.running == opUnbind:
+		b.fail(rule.PendedNotCompleted, nil, "the unbind (ProtocolUnbindAdapterEx) %s %d ticks after NDIS had nothing left to deliver", running, ticks)
 	}
-	b.fail(rule.PendedNotCompleted, nil, "%s is still not completed %d ticks after NDIS had nothing left to deliver", what, ticks)
 }

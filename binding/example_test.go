@@ -44,7 +44,7 @@ func (p *eager) Write(nd *binding.NDIS, bytes uint32) {
 	nd.SendNetBufferLists(nbl) // the bug: the binding may not be Running
 }
 
-func (p *eager) SendNetBufferListsComplete(nd *binding.NDIS, nbl pool.NBL, _ binding.Status) {
+func (p *eager) SendNetBufferListsComplete(nd *binding.NDIS, nbl pool.NBL, _ binding.Status, _ binding.SendCompleteFlags) {
 	nd.FreeNetBufferList(nbl)
 }
 
@@ -59,7 +59,7 @@ func (p *eager) ReceiveNetBufferLists(nd *binding.NDIS, nbls []pool.NBL, flags b
 		return
 	}
 	for _, nbl := range nbls {
-		nd.ReturnNetBufferLists(nbl)
+		nd.ReturnNetBufferLists(nbl, 0)
 	}
 }
 

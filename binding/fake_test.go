@@ -99,7 +99,7 @@ func (f *fake) CloseAdapterComplete(nd *binding.NDIS) {
 	}
 }
 
-func (f *fake) SendNetBufferListsComplete(nd *binding.NDIS, nbl pool.NBL, st binding.Status) {
+func (f *fake) SendNetBufferListsComplete(nd *binding.NDIS, nbl pool.NBL, st binding.Status, _ binding.SendCompleteFlags) {
 	if f.OnSendComplete != nil {
 		f.OnSendComplete(nd, nbl, st)
 		return
@@ -116,7 +116,7 @@ func (f *fake) ReceiveNetBufferLists(nd *binding.NDIS, nbls []pool.NBL, flags bi
 		return
 	}
 	for _, nbl := range nbls {
-		nd.ReturnNetBufferLists(nbl)
+		nd.ReturnNetBufferLists(nbl, 0)
 	}
 }
 
@@ -147,7 +147,8 @@ func (f *fake) Alloc(nd *binding.NDIS, dataOffset uint32) pool.NBL {
 // Send allocates an NBL as Alloc does and sends it.
 func (f *fake) Send(nd *binding.NDIS) pool.NBL {
 	nbl := f.Alloc(nd, 0)
-	nd.SendNetBufferLists(nbl)
+	nd.SetSourceHandle(nbl)
+	nd.SendNetBufferLists(nbl, 0)
 	return nbl
 }
 

@@ -1,6 +1,8 @@
 package binding
 
 import (
+	"fmt"
+
 	"github.com/ndissim/ndissim/fsm"
 	"github.com/ndissim/ndissim/internal/rule"
 	"github.com/ndissim/ndissim/oid"
@@ -22,16 +24,20 @@ func (nd *NDIS) State() fsm.State {
 	return nd.b.life.State()
 }
 
-// OpenAdapter is NdisOpenAdapterEx, legal only inside BindAdapter. It returns
-// SUCCESS, a failure, or PENDING followed by OpenAdapterComplete.
+// OpenAdapter is NdisOpenAdapterEx, legal only inside BindAdapter itself, at
+// PASSIVE_LEVEL, once. It returns SUCCESS, a failure, or PENDING followed by
+// OpenAdapterComplete.
 func (nd *NDIS) OpenAdapter() Status {
 	b := nd.b
 	if !b.enter() {
 		return StatusFailure
 	}
-	if b.life.State() != fsm.Opening || b.opened || b.openPending {
-		b.fail(rule.UnexpectedCompletion, nil, "NdisOpenAdapterEx called in %s%s; it is called once, while binding",
-			b.life.State(), openedText(b.opened || b.openPending))
+	if b.cb != cbBind || b.life.State() != fsm.Opening || b.opened || b.openPending {
+		b.fail(rule.OpenOutsideBind, nil, "NdisOpenAdapterEx called %s; it is called from ProtocolBindAdapterEx, once",
+			b.openContext())
+		return StatusFailure
+	}
+	if !b.passiveOnly("NdisOpenAdapterEx", "Irql_Protocol_Driver_Function") {
 		return StatusFailure
 	}
 	st := StatusSuccess
@@ -70,24 +76,40 @@ func (nd *NDIS) CompleteBindAdapter(st Status) {
 	b.finishBind(st, false)
 }
 
-// CompleteNetPnPEvent is NdisCompleteNetPnPEvent for a pause or restart that
-// returned PENDING.
-func (nd *NDIS) CompleteNetPnPEvent(st Status) {
+// CompleteNetPnPEvent is NdisCompleteNetPnPEvent for the pause or restart ev
+// that returned PENDING, at PASSIVE_LEVEL only.
+func (nd *NDIS) CompleteNetPnPEvent(ev PnPEvent, st Status) {
 	b := nd.b
 	if !b.enter() {
 		return
 	}
 	if b.tracer != nil {
-		b.trace(ActorProtocol, "NdisCompleteNetPnPEvent %s", st)
+		b.trace(ActorProtocol, "NdisCompleteNetPnPEvent %s #%d %s", ev.Kind, ev.ID, st)
 	}
-	switch b.pnpPending {
-	case NetEventPause:
-		b.finishPause()
-	case NetEventRestart:
-		b.finishRestart(st)
-	default:
-		b.fail(rule.UnexpectedCompletion, nil, "NdisCompleteNetPnPEvent in %s, but no PnP event is pending", b.life.State())
+	if !b.passiveOnly("NdisCompleteNetPnPEvent", "Irql_Protocol_Driver_Function") {
+		return
 	}
+	if b.pnpPending == 0 || ev.ID != b.pnpID || ev.Kind != b.pnpPending {
+		b.fail(rule.UnexpectedCompletion, nil, "NdisCompleteNetPnPEvent for %s #%d in %s, but %s",
+			ev.Kind, ev.ID, b.life.State(), b.pnpPendingText())
+		return
+	}
+	if ev.Kind == NetEventPause {
+		b.finishPause(st, "completed with")
+	} else {
+		b.finishRestart(st, "completed with")
+	}
+}
+
+// pnpPendingText says which PnP event, if any, NDIS waits for.
+func (b *Binding) pnpPendingText() string {
+	if b.pnpPending == 0 {
+		if b.running == opPause || b.running == opRestart {
+			return fmt.Sprintf("ProtocolNetPnPEvent for #%d has not returned NDIS_STATUS_PENDING yet", b.pnpID)
+		}
+		return "no PnP event is pending"
+	}
+	return fmt.Sprintf("the pending event is %s #%d", b.pnpPending, b.pnpID)
 }
 
 // CompleteUnbindAdapter is NdisCompleteUnbindAdapterEx for an unbind that
@@ -107,24 +129,37 @@ func (nd *NDIS) CompleteUnbindAdapter() {
 	b.finishUnbind()
 }
 
-// CloseAdapter is NdisCloseAdapterEx. Every send and OID request of the
-// binding must have completed first.
+// CloseAdapter is NdisCloseAdapterEx, at PASSIVE_LEVEL, from the bind (after
+// the open succeeded and a later step failed) or the unbind, including what
+// either pended. Every send must have completed first, and should every OID
+// request; the binding handle is dead from the call on.
 func (nd *NDIS) CloseAdapter() Status {
 	b := nd.b
 	if !b.enter() {
 		return StatusFailure
 	}
-	if !b.opened || b.closeCalled {
-		b.fail(rule.UnexpectedCompletion, nil, "NdisCloseAdapterEx in %s on an adapter that is %s",
-			b.life.State(), pick(b.closeCalled, "already closed", "not open"))
+	closable := b.running == opBind || b.running == opUnbind || b.bindPending || b.unbindPending
+	if !closable || !b.opened || b.closeCalled {
+		why := "outside ProtocolBindAdapterEx and ProtocolUnbindAdapterEx (a driver that wants to close calls NdisUnbindAdapter)"
+		if closable {
+			why = pick(b.closeCalled, "on an adapter it already closed", "on an adapter that is not open")
+		}
+		b.fail(rule.CloseOutsideUnbind, nil, "NdisCloseAdapterEx in %s %s", b.life.State(), why)
 		return StatusFailure
 	}
-	if len(b.inFlight) > 0 || len(b.oids) > 0 {
-		objs := b.outstandingObjects()
-		b.fail(rule.CloseWithOutstanding, objs,
-			"NdisCloseAdapterEx with %d send(s) and %d OID request(s) not yet completed (%s)",
-			len(b.inFlight), len(b.oids), joinObjects(objs))
+	if !b.passiveOnly("NdisCloseAdapterEx", "Irql_Protocol_Driver_Function") {
 		return StatusFailure
+	}
+	if len(b.inFlight) > 0 {
+		objs := b.outstandingObjects()
+		b.fail(rule.CloseWithOutstanding, objs, "NdisCloseAdapterEx with %d send(s) not yet completed (%s)",
+			len(b.inFlight), joinObjects(objs))
+		return StatusFailure
+	}
+	if len(b.oids) > 0 {
+		objs := b.outstandingObjects()
+		b.fail(rule.CloseWithOidsOutstanding, objs, "NdisCloseAdapterEx with %d OID request(s) of the protocol not yet completed (%s)",
+			len(b.oids), joinObjects(objs))
 	}
 	b.closeCalled = true
 	st := StatusSuccess
@@ -138,19 +173,27 @@ func (nd *NDIS) CloseAdapter() Status {
 }
 
 // OidRequest is NdisOidRequest. A synchronous answer comes back at once; a
-// PENDING one later through OidRequestComplete. The request's ID is assigned
-// here and returned in the request.
+// PENDING one later through OidRequestComplete, which may come before this
+// call returns. req.ID is the request's identity, as the NDIS_OID_REQUEST's
+// address is a real driver's: a design that must recognise an early
+// completion sets it before the call (OwnRequestID and above); when it is 0,
+// NDIS numbers the request from 1 and returns it in the request.
 func (nd *NDIS) OidRequest(req oid.Request) (oid.Request, oid.Result) {
 	b := nd.b
 	if !b.enter() {
 		return req, oid.Result{Status: StatusFailure}
 	}
-	b.nextOID++
-	req.ID = b.nextOID
+	if req.ID == 0 {
+		b.nextOID++
+		req.ID = b.nextOID
+	}
 	s := b.life.State()
-	if s == fsm.Unbound || (s == fsm.Opening && !b.opened) || b.closeCalled {
-		b.fail(rule.OidInInvalidState, []string{req.String()}, "NdisOidRequest %s in %s%s",
-			req, s, pick(b.closeCalled, " after NdisCloseAdapterEx", openedText(b.opened)))
+	if b.closeCalled {
+		b.fail(rule.HandleUsedAfterClose, []string{req.String()}, "NdisOidRequest %s in %s after NdisCloseAdapterEx", req, s)
+		return req, oid.Result{Status: StatusFailure}
+	}
+	if s == fsm.Unbound || (s == fsm.Opening && !b.opened) {
+		b.fail(rule.OidInInvalidState, []string{req.String()}, "NdisOidRequest %s in %s%s", req, s, openedText(b.opened))
 		return req, oid.Result{Status: StatusFailure}
 	}
 	var res oid.Result
@@ -166,24 +209,34 @@ func (nd *NDIS) OidRequest(req oid.Request) (oid.Request, oid.Result) {
 	if b.tracer != nil {
 		b.trace(ActorProtocol, "NdisOidRequest %s -> %s", req, res.Status)
 	}
+	if res.Status == StatusPending && b.decide.Decide(DecideOidCompletesNow) {
+		// The completion may overtake the return, as the page warns.
+		b.CompleteOid(len(b.oids)-1, !b.decide.Decide(DecideOidFails))
+	}
 	return req, res
 }
 
 // SendNetBufferLists is NdisSendNetBufferLists for one NBL. Ownership passes
 // to NDIS until SendNetBufferListsComplete, which may come before this call
-// returns.
-func (nd *NDIS) SendNetBufferLists(nbl pool.NBL) {
+// returns. flags may carry SendDispatchLevel only at DISPATCH_LEVEL.
+func (nd *NDIS) SendNetBufferLists(nbl pool.NBL, flags SendFlags) {
 	b := nd.b
 	if !b.enter() {
 		return
 	}
 	if b.tracer != nil {
-		b.trace(ActorProtocol, "NdisSendNetBufferLists %s", nbl)
+		b.trace(ActorProtocol, "NdisSendNetBufferLists %s%s", nbl, pick(flags&SendDispatchLevel != 0, " NDIS_SEND_FLAGS_DISPATCH_LEVEL", ""))
 	}
-	if !b.usable(nbl, "NdisSendNetBufferLists") {
+	if !b.handleOpen("NdisSendNetBufferLists", nbl) || !b.usable(nbl, "NdisSendNetBufferLists") ||
+		!b.flagMatches(flags&SendDispatchLevel != 0, "NDIS_SEND_FLAGS_DISPATCH_LEVEL") || !b.sendable(nbl) {
 		return
 	}
-	if s := b.life.State(); s != fsm.Running {
+	switch s := b.life.State(); s {
+	case fsm.Running:
+	case fsm.Pausing:
+		b.fail(rule.SendWhilePausing, []string{nbl.String()},
+			"NdisSendNetBufferLists %s while the binding is Pausing; the pause now waits for it too", nbl)
+	default:
 		b.fail(rule.SendWhileNotRunning, []string{nbl.String()}, "NdisSendNetBufferLists %s while the binding is %s", nbl, s)
 		return
 	}
@@ -194,6 +247,58 @@ func (nd *NDIS) SendNetBufferLists(nbl pool.NBL) {
 	if b.decide.Decide(DecideSendCompletesNow) {
 		b.CompleteSend(len(b.inFlight)-1, !b.decide.Decide(DecideSendFails))
 	}
+}
+
+// SetSourceHandle sets NET_BUFFER_LIST->SourceHandle of an NBL the design
+// is about to send to its binding handle, as every sender must.
+func (nd *NDIS) SetSourceHandle(nbl pool.NBL) {
+	b := nd.b
+	if b.enter() && b.usable(nbl, "set SourceHandle of") {
+		b.pools.SetSourceHandle(nbl)
+	}
+}
+
+// handleOpen checks that the binding handle is still valid for call: not
+// after NdisCloseAdapterEx.
+func (b *Binding) handleOpen(call string, nbl pool.NBL) bool {
+	if !b.closeCalled {
+		return true
+	}
+	b.fail(rule.HandleUsedAfterClose, []string{nbl.String()}, "%s %s in %s after NdisCloseAdapterEx; the binding handle is no longer valid",
+		call, nbl, b.life.State())
+	return false
+}
+
+// flagMatches checks a DISPATCH_LEVEL flag the design passed: it may be set
+// only when the caller runs at DISPATCH_LEVEL. A clear flag is always legal
+// (NDIS then finds the IRQL out itself).
+func (b *Binding) flagMatches(set bool, flag string) bool {
+	if !set || b.irql == DispatchLevel {
+		return true
+	}
+	b.fail(rule.DispatchFlagMismatch, nil, "%s set at %s", flag, b.irql)
+	return false
+}
+
+// sendable checks what NDIS needs of a sent NBL: SourceHandle set, at least
+// one NB, and data in every NB.
+func (b *Binding) sendable(nbl pool.NBL) bool {
+	if !b.pools.SourceHandle(nbl) {
+		b.fail(rule.SourceHandleNotSet, []string{nbl.String()}, "NdisSendNetBufferLists %s, whose SourceHandle is not the binding handle", nbl)
+		return false
+	}
+	first := b.pools.FirstNB(nbl)
+	if first.IsNull() {
+		b.fail(rule.SendWithoutData, []string{nbl.String()}, "NdisSendNetBufferLists %s, which has no NET_BUFFER", nbl)
+		return false
+	}
+	for nb := first; !nb.IsNull(); nb = b.pools.NextNB(nb) {
+		if info, _ := b.pools.NB(nb); info.DataLength == 0 {
+			b.fail(rule.SendWithoutData, []string{nbl.String(), nb.String()}, "NdisSendNetBufferLists %s, whose %s has no data (DataLength 0)", nbl, nb)
+			return false
+		}
+	}
+	return true
 }
 
 // checkBackfill warns when the stack below will have to allocate: an NB's
@@ -225,20 +330,18 @@ func (b *Binding) checkDataBackfill(nbl pool.NBL, need uint32) {
 }
 
 // ReturnNetBufferLists is NdisReturnNetBufferLists for one received NBL.
-func (nd *NDIS) ReturnNetBufferLists(nbl pool.NBL) {
+// flags may carry ReturnDispatchLevel only at DISPATCH_LEVEL.
+func (nd *NDIS) ReturnNetBufferLists(nbl pool.NBL, flags ReturnFlags) {
 	b := nd.b
 	if !b.enter() {
 		return
 	}
 	if b.tracer != nil {
-		b.trace(ActorProtocol, "NdisReturnNetBufferLists %s", nbl)
+		b.trace(ActorProtocol, "NdisReturnNetBufferLists %s%s", nbl, pick(flags&ReturnDispatchLevel != 0, " NDIS_RETURN_FLAGS_DISPATCH_LEVEL", ""))
 	}
-	for _, r := range b.resourcesIndicated {
-		if r == nbl {
-			b.fail(rule.ReceiveResourcesHeld, []string{nbl.String()},
-				"NdisReturnNetBufferLists %s, which was indicated with NDIS_RECEIVE_FLAGS_RESOURCES; such NBLs are copied, never kept or returned", nbl)
-			return
-		}
+	if b.resourcesHeld(nbl, "NdisReturnNetBufferLists") || !b.handleOpen("NdisReturnNetBufferLists", nbl) ||
+		!b.flagMatches(flags&ReturnDispatchLevel != 0, "NDIS_RETURN_FLAGS_DISPATCH_LEVEL") {
+		return
 	}
 	i := indexOf(b.held, nbl)
 	if i < 0 {
@@ -251,10 +354,27 @@ func (nd *NDIS) ReturnNetBufferLists(nbl pool.NBL) {
 	_ = b.pools.FreeNetBufferList(nbl) // the miniport recycles it
 }
 
+// resourcesHeld reports (as ReceiveResourcesHeld) a call on an NBL that was
+// indicated with NDIS_RECEIVE_FLAGS_RESOURCES: the design kept it past the
+// indication, since the miniport took it back when the callback returned.
+func (b *Binding) resourcesHeld(nbl pool.NBL, call string) bool {
+	for _, r := range b.resourcesIndicated {
+		if r == nbl {
+			b.fail(rule.ReceiveResourcesHeld, []string{nbl.String()},
+				"%s %s, which was indicated with NDIS_RECEIVE_FLAGS_RESOURCES; such NBLs are copied, never kept or returned", call, nbl)
+			return true
+		}
+	}
+	return false
+}
+
 // usable checks that nbl is a live NBL the design holds, reporting the rule
 // it breaks otherwise.
 func (b *Binding) usable(nbl pool.NBL, call string) bool {
 	if !b.pools.LiveNBL(nbl) {
+		if b.resourcesHeld(nbl, call) {
+			return false
+		}
 		name := rule.UseAfterFree
 		if nbl.IsNull() {
 			name = rule.AllocationFailureIgnored
@@ -297,6 +417,17 @@ func pick(cond bool, yes, no string) string {
 		return yes
 	}
 	return no
+}
+
+// openContext says where an NdisOpenAdapterEx out of place was made.
+func (b *Binding) openContext() string {
+	switch {
+	case b.opened || b.openPending:
+		return "a second time"
+	case b.cb != cbBind:
+		return fmt.Sprintf("outside ProtocolBindAdapterEx (in %s, binding %s)", b.cb, b.life.State())
+	}
+	return fmt.Sprintf("while the binding is %s", b.life.State())
 }
 
 func openedText(opened bool) string {

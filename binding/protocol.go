@@ -39,23 +39,33 @@ type Protocol interface {
 	// CloseAdapterComplete is ProtocolCloseAdapterCompleteEx.
 	CloseAdapterComplete(nd *NDIS)
 	// SendNetBufferListsComplete is ProtocolSendNetBufferListsComplete for
-	// one NBL; ownership of it returns to the design.
-	SendNetBufferListsComplete(nd *NDIS, nbl pool.NBL, status Status)
-	// ReceiveNetBufferLists is ProtocolReceiveNetBufferLists. The slice is
-	// only valid during the call. Without ReceiveResources the design owns
-	// the NBLs until it returns them with NDIS.ReturnNetBufferLists; with it
-	// the design copies what it needs and keeps and returns nothing.
+	// one NBL; ownership of it returns to the design. It runs at PASSIVE_LEVEL
+	// or DISPATCH_LEVEL; flags has SendCompleteDispatchLevel exactly when it
+	// runs at DISPATCH_LEVEL.
+	SendNetBufferListsComplete(nd *NDIS, nbl pool.NBL, status Status, flags SendCompleteFlags)
+	// ReceiveNetBufferLists is ProtocolReceiveNetBufferLists, at PASSIVE_LEVEL
+	// or DISPATCH_LEVEL (flags has ReceiveDispatchLevel exactly when at
+	// DISPATCH_LEVEL). The slice is only valid during the call. Without
+	// ReceiveResources the design owns the NBLs until it returns them with
+	// NDIS.ReturnNetBufferLists; with it the design copies what it needs and
+	// keeps and returns nothing.
 	ReceiveNetBufferLists(nd *NDIS, nbls []pool.NBL, flags ReceiveFlags)
 	// OidRequestComplete is ProtocolOidRequestComplete for a request that
-	// NDIS.OidRequest answered with PENDING.
+	// NDIS.OidRequest answered with PENDING, at PASSIVE_LEVEL or
+	// DISPATCH_LEVEL. It may come before NDIS.OidRequest has returned.
 	OidRequestComplete(nd *NDIS, req oid.Request, result oid.Result)
 	// Write is an application asking the protocol to send bytes of payload
-	// (ndisprot's IRP_MJ_WRITE). A design may refuse it.
+	// (ndisprot's IRP_MJ_WRITE), at PASSIVE_LEVEL. A design may refuse it.
 	Write(nd *NDIS, bytes uint32)
 	// WorkItem runs deferred work the design has (returning held receives,
-	// finishing a pause it pended).
+	// finishing a pause it pended), as an NDIS I/O work item does: at
+	// PASSIVE_LEVEL, on another thread.
 	WorkItem(nd *NDIS)
 }
+
+// OwnRequestID is the first OID request ID a design should choose for
+// itself; NDIS numbers the requests whose ID is 0 below it.
+const OwnRequestID = 1 << 20
 
 // PnPKind is the NET_PNP_EVENT code of a PnP event.
 type PnPKind uint8
@@ -76,8 +86,11 @@ func (k PnPKind) String() string {
 }
 
 // PnPEvent is the NET_PNP_EVENT_NOTIFICATION of a pause or restart. Restart
-// is set for NetEventRestart only.
+// is set for NetEventRestart only. ID tells one notification from another,
+// as its address does in a real driver: NdisCompleteNetPnPEvent names the
+// event it completes.
 type PnPEvent struct {
+	ID      uint32
 	Kind    PnPKind
 	Restart oid.RestartParameters
 }
@@ -85,9 +98,33 @@ type PnPEvent struct {
 // ReceiveFlags are the NDIS_RECEIVE_FLAGS of an indication.
 type ReceiveFlags uint8
 
-// ReceiveResources is NDIS_RECEIVE_FLAGS_RESOURCES: the miniport is short
-// of resources and takes the NBLs back as soon as the callback returns.
-const ReceiveResources ReceiveFlags = 1
+const (
+	// ReceiveResources is NDIS_RECEIVE_FLAGS_RESOURCES: the miniport is short
+	// of resources and takes the NBLs back as soon as the callback returns.
+	ReceiveResources ReceiveFlags = 1 << iota
+	// ReceiveDispatchLevel is NDIS_RECEIVE_FLAGS_DISPATCH_LEVEL: the callback
+	// runs at DISPATCH_LEVEL.
+	ReceiveDispatchLevel
+)
+
+// SendCompleteFlags are the flags of ProtocolSendNetBufferListsComplete.
+type SendCompleteFlags uint8
+
+// SendCompleteDispatchLevel is NDIS_SEND_COMPLETE_FLAGS_DISPATCH_LEVEL.
+const SendCompleteDispatchLevel SendCompleteFlags = 1
+
+// SendFlags are the flags a design passes to NdisSendNetBufferLists.
+type SendFlags uint8
+
+// SendDispatchLevel is NDIS_SEND_FLAGS_DISPATCH_LEVEL: the caller runs at
+// DISPATCH_LEVEL. A caller that does not know its IRQL leaves it clear.
+const SendDispatchLevel SendFlags = 1
+
+// ReturnFlags are the flags a design passes to NdisReturnNetBufferLists.
+type ReturnFlags uint8
+
+// ReturnDispatchLevel is NDIS_RETURN_FLAGS_DISPATCH_LEVEL.
+const ReturnDispatchLevel ReturnFlags = 1
 
 // Decision is a choice NDIS or the miniport makes inside an API call.
 type Decision uint8
@@ -100,6 +137,8 @@ const (
 	DecideOidFails                             // the request fails
 	DecideSendCompletesNow                     // send-complete is called inside NdisSendNetBufferLists
 	DecideSendFails                            // a send completes with a failure status
+	DecideDispatch                             // a callback allowed at <= DISPATCH_LEVEL runs at DISPATCH_LEVEL
+	DecideOidCompletesNow                      // a pended OID request completes before NdisOidRequest returns
 )
 
 // Decider answers the Decisions; the simulator draws them from its seed.

@@ -20,7 +20,7 @@ func TestIndicateUnderFaultsNeverIndicatesAnEmptyList(t *testing.T) {
 	empty := false
 	h.f.OnReceive = func(nd *binding.NDIS, nbls []pool.NBL, _ binding.ReceiveFlags) {
 		empty = empty || len(nbls) == 0
-		nd.ReturnNetBufferLists(nbls[0])
+		nd.ReturnNetBufferLists(nbls[0], 0)
 	}
 	h.running()
 	h.b.SetFaults(failAll{})

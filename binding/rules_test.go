@@ -73,7 +73,7 @@ func keepReceives(h *harness) *[]pool.NBL {
 func returnAll(h *harness, kept *[]pool.NBL) {
 	h.work(func(nd *binding.NDIS) {
 		for _, nbl := range *kept {
-			nd.ReturnNetBufferLists(nbl)
+			nd.ReturnNetBufferLists(nbl, 0)
 		}
 		*kept = (*kept)[:0]
 	})
@@ -211,13 +211,15 @@ var ruleCases = []ruleCase{
 		broken: func(h *harness) {
 			h.running()
 			h.work(func(nd *binding.NDIS) {
-				nd.SendNetBufferLists(nd.AllocateNetBufferAndNetBufferList(h.f.Pool, 16, 0, 1, 0, 64))
+				nd.SetSourceHandle(nd.AllocateNetBufferAndNetBufferList(h.f.Pool, 16, 0, 1, 0, 64))
+				nd.SendNetBufferLists(nd.AllocateNetBufferAndNetBufferList(h.f.Pool, 16, 0, 1, 0, 64), 0)
 			})
 		},
 		legal: func(h *harness) {
 			h.running()
 			h.work(func(nd *binding.NDIS) {
-				nd.SendNetBufferLists(nd.AllocateNetBufferAndNetBufferList(h.f.Pool, 16, 16, 1, 0, 64))
+				nd.SetSourceHandle(nd.AllocateNetBufferAndNetBufferList(h.f.Pool, 16, 16, 1, 0, 64))
+				nd.SendNetBufferLists(nd.AllocateNetBufferAndNetBufferList(h.f.Pool, 16, 16, 1, 0, 64), 0)
 			})
 		}},
 	{rule: rule.SendContextShortfall, name: "unused pool context counts as headroom",
@@ -225,13 +227,15 @@ var ruleCases = []ruleCase{
 		broken: func(h *harness) {
 			h.running()
 			h.work(func(nd *binding.NDIS) {
-				nd.SendNetBufferLists(nd.AllocateNetBufferAndNetBufferList(h.f.Pool, 16, 0, 1, 0, 64))
+				nd.SetSourceHandle(nd.AllocateNetBufferAndNetBufferList(h.f.Pool, 16, 0, 1, 0, 64))
+				nd.SendNetBufferLists(nd.AllocateNetBufferAndNetBufferList(h.f.Pool, 16, 0, 1, 0, 64), 0)
 			})
 		},
 		legal: func(h *harness) {
 			h.running()
 			h.work(func(nd *binding.NDIS) { // uses none of the pool's 16 bytes
-				nd.SendNetBufferLists(nd.AllocateNetBufferAndNetBufferList(h.f.Pool, 0, 0, 1, 0, 64))
+				nd.SetSourceHandle(nd.AllocateNetBufferAndNetBufferList(h.f.Pool, 0, 0, 1, 0, 64))
+				nd.SendNetBufferLists(nd.AllocateNetBufferAndNetBufferList(h.f.Pool, 0, 0, 1, 0, 64), 0)
 			})
 		}},
 
@@ -256,7 +260,7 @@ var ruleCases = []ruleCase{
 		broken: func(h *harness) {
 			h.f.OnReceive = func(nd *binding.NDIS, nbls []pool.NBL, _ binding.ReceiveFlags) {
 				for _, nbl := range nbls { // ignores the flag
-					nd.ReturnNetBufferLists(nbl)
+					nd.ReturnNetBufferLists(nbl, 0)
 				}
 			}
 			h.running()
@@ -278,7 +282,7 @@ var ruleCases = []ruleCase{
 			h.b.Indicate(1, false)
 			nbl := (*kept)[0]
 			returnAll(h, kept)
-			h.work(func(nd *binding.NDIS) { nd.ReturnNetBufferLists(nbl) })
+			h.work(func(nd *binding.NDIS) { nd.ReturnNetBufferLists(nbl, 0) })
 		},
 		legal: func(h *harness) {
 			kept := keepReceives(h)
@@ -289,7 +293,7 @@ var ruleCases = []ruleCase{
 	{rule: rule.ReturnNotOwned, name: "own send NBL returned", state: fsm.Running,
 		broken: func(h *harness) {
 			h.running()
-			h.work(func(nd *binding.NDIS) { nd.ReturnNetBufferLists(h.f.Alloc(nd, 0)) })
+			h.work(func(nd *binding.NDIS) { nd.ReturnNetBufferLists(h.f.Alloc(nd, 0), 0) })
 		},
 		legal: func(h *harness) {
 			h.running()
@@ -298,7 +302,8 @@ var ruleCases = []ruleCase{
 	{rule: rule.ReturnNotOwned, name: "received NBL forwarded as a send", state: fsm.Running,
 		broken: func(h *harness) {
 			h.f.OnReceive = func(nd *binding.NDIS, nbls []pool.NBL, _ binding.ReceiveFlags) {
-				nd.SendNetBufferLists(nbls[0])
+				nd.SetSourceHandle(nbls[0])
+				nd.SendNetBufferLists(nbls[0], 0)
 			}
 			h.running()
 			h.b.Indicate(1, false)
@@ -306,7 +311,7 @@ var ruleCases = []ruleCase{
 		legal: func(h *harness) {
 			h.f.OnReceive = func(nd *binding.NDIS, nbls []pool.NBL, _ binding.ReceiveFlags) {
 				h.f.Send(nd) // a copy in its own NBL
-				nd.ReturnNetBufferLists(nbls[0])
+				nd.ReturnNetBufferLists(nbls[0], 0)
 			}
 			h.running()
 			h.b.Indicate(1, false)
@@ -366,7 +371,7 @@ var ruleCases = []ruleCase{
 			kept := keepReceives(h)
 			h.f.OnNetPnPEvent = func(nd *binding.NDIS, _ binding.PnPEvent) binding.Status {
 				for _, nbl := range *kept {
-					nd.ReturnNetBufferLists(nbl)
+					nd.ReturnNetBufferLists(nbl, 0)
 				}
 				*kept = nil
 				return binding.StatusSuccess
@@ -859,8 +864,8 @@ var ruleCases = []ruleCase{
 		broken: func(h *harness) {
 			h.f.OnReceive = func(nd *binding.NDIS, nbls []pool.NBL, _ binding.ReceiveFlags) {
 				second := nbls[1]
-				nd.ReturnNetBufferLists(nbls[0])
-				nd.ReturnNetBufferLists(second)
+				nd.ReturnNetBufferLists(nbls[0], 0)
+				nd.ReturnNetBufferLists(second, 0)
 			}
 			h.running()
 			h.b.Indicate(1, false)
@@ -868,8 +873,8 @@ var ruleCases = []ruleCase{
 		legal: func(h *harness) {
 			h.f.OnReceive = func(nd *binding.NDIS, nbls []pool.NBL, _ binding.ReceiveFlags) {
 				second := nbls[1]
-				nd.ReturnNetBufferLists(nbls[0])
-				nd.ReturnNetBufferLists(second)
+				nd.ReturnNetBufferLists(nbls[0], 0)
+				nd.ReturnNetBufferLists(second, 0)
 			}
 			h.running()
 			h.b.Indicate(2, false)
@@ -932,7 +937,8 @@ var ruleCases = []ruleCase{
 			h.f.OnWrite = func(nd *binding.NDIS, _ uint32) {
 				for {
 					if nbl := h.f.Alloc(nd, 0); !nbl.IsNull() {
-						nd.SendNetBufferLists(nbl)
+						nd.SetSourceHandle(nbl)
+						nd.SendNetBufferLists(nbl, 0)
 						return
 					}
 				}
@@ -946,7 +952,8 @@ var ruleCases = []ruleCase{
 			h.f.OnWrite = func(nd *binding.NDIS, _ uint32) {
 				for range 3 {
 					if nbl := h.f.Alloc(nd, 0); !nbl.IsNull() {
-						nd.SendNetBufferLists(nbl)
+						nd.SetSourceHandle(nbl)
+						nd.SendNetBufferLists(nbl, 0)
 						return
 					}
 				}
@@ -970,7 +977,8 @@ var ruleCases = []ruleCase{
 			h.b.SetFaults(failAll{})
 			h.work(func(nd *binding.NDIS) {
 				if nbl := h.f.Alloc(nd, 0); !nbl.IsNull() {
-					nd.SendNetBufferLists(nbl)
+					nd.SetSourceHandle(nbl)
+					nd.SendNetBufferLists(nbl, 0)
 				}
 			})
 		}},
@@ -1004,7 +1012,8 @@ var ruleCases = []ruleCase{
 			h.work(func(nd *binding.NDIS) {
 				nbl := h.f.Alloc(nd, 0)
 				nd.FreeNetBufferList(nbl)
-				nd.SendNetBufferLists(nbl)
+				nd.SetSourceHandle(nbl)
+				nd.SendNetBufferLists(nbl, 0)
 			})
 		},
 		legal: func(h *harness) {
@@ -1012,7 +1021,8 @@ var ruleCases = []ruleCase{
 			h.work(func(nd *binding.NDIS) {
 				nbl := h.f.Alloc(nd, 0)
 				nd.FreeNetBufferList(nbl)
-				nd.SendNetBufferLists(h.f.Alloc(nd, 0))
+				nd.SetSourceHandle(h.f.Alloc(nd, 0))
+				nd.SendNetBufferLists(h.f.Alloc(nd, 0), 0)
 			})
 		}},
 	{rule: rule.UseAfterFree, name: "NBL re-sent after its send-complete freed it", state: fsm.Running,

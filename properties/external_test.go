@@ -109,11 +109,12 @@ func (p *eager) Write(nd *binding.NDIS, bytes uint32) {
 	}
 	if nbl := nd.AllocateNetBufferAndNetBufferList(p.pool, 0, 0, 1, 0, bytes); !nbl.IsNull() {
 		p.sends++
-		nd.SendNetBufferLists(nbl)
+		nd.SetSourceHandle(nbl)
+		nd.SendNetBufferLists(nbl, 0)
 	}
 }
 
-func (p *eager) SendNetBufferListsComplete(nd *binding.NDIS, nbl pool.NBL, _ binding.Status) {
+func (p *eager) SendNetBufferListsComplete(nd *binding.NDIS, nbl pool.NBL, _ binding.Status, _ binding.SendCompleteFlags) {
 	nd.FreeNetBufferList(nbl)
 	p.sends--
 	if p.pausing && p.sends == 0 {
@@ -125,7 +126,7 @@ func (p *eager) SendNetBufferListsComplete(nd *binding.NDIS, nbl pool.NBL, _ bin
 func (p *eager) ReceiveNetBufferLists(nd *binding.NDIS, nbls []pool.NBL, flags binding.ReceiveFlags) {
 	if flags&binding.ReceiveResources == 0 {
 		for _, nbl := range nbls {
-			nd.ReturnNetBufferLists(nbl)
+			nd.ReturnNetBufferLists(nbl, 0)
 		}
 	}
 }

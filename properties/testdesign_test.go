@@ -100,10 +100,11 @@ func (p *simple) Write(nd *binding.NDIS, bytes uint32) {
 	}
 	nd.LinkNetBuffer(nbl, nb)
 	p.sends++
-	nd.SendNetBufferLists(nbl)
+	nd.SetSourceHandle(nbl)
+	nd.SendNetBufferLists(nbl, 0)
 }
 
-func (p *simple) SendNetBufferListsComplete(nd *binding.NDIS, nbl pool.NBL, st binding.Status) {
+func (p *simple) SendNetBufferListsComplete(nd *binding.NDIS, nbl pool.NBL, st binding.Status, _ binding.SendCompleteFlags) {
 	nb := nd.FirstNB(nbl)
 	switch {
 	case p.bug == leakFailedSend && st != binding.StatusSuccess:
@@ -126,7 +127,7 @@ func (p *simple) ReceiveNetBufferLists(nd *binding.NDIS, nbls []pool.NBL, flags 
 		return
 	}
 	for _, nbl := range nbls {
-		nd.ReturnNetBufferLists(nbl)
+		nd.ReturnNetBufferLists(nbl, 0)
 	}
 }
 

@@ -82,6 +82,10 @@ func (c *chooser) Decide(d binding.Decision) bool {
 		return c.chance(c.w.OIDFailure)
 	case binding.DecideSendFails:
 		return c.chance(c.w.SendFailure)
+	case binding.DecideDispatch:
+		return c.draw(2) == 1
+	case binding.DecideOidCompletesNow:
+		return c.draw(4) == 3
 	}
 	return false
 }

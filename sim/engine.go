@@ -1,6 +1,8 @@
 package sim
 
 import (
+	"slices"
+
 	"github.com/ndissim/ndissim/binding"
 	"github.com/ndissim/ndissim/fsm"
 	"github.com/ndissim/ndissim/internal/rule"
@@ -10,7 +12,8 @@ import (
 
 // Watchdog bounds, in ticks during which NDIS owes the design nothing: every
 // send is completed, every OID answered, and the design's work item runs each
-// tick. A correct design finishes what it pended well within them.
+// tick (or the design's callback waits). A correct design finishes what it
+// pended, or what its callback waits for, well within them.
 const (
 	PauseBound  = 8
 	PendedBound = 8
@@ -64,6 +67,7 @@ func NewEngine(d Design) *Engine {
 	e.ch.w = d.Workload
 	e.ch.completes = d.Stack.Completes
 	e.b = binding.New(e.stack, &e.ch)
+	e.b.SetScheduler(e)
 	return e
 }
 
@@ -169,8 +173,8 @@ func (e *Engine) afterMove(workRan bool) {
 		e.applyChange()
 	}
 	out := e.b.Outstanding()
-	waiting := out.PnP != 0 || out.BindPending || out.UnbindPending
-	if !waiting || out.Sends > 0 || out.OIDs > 0 || out.OpenPending || out.ClosePending {
+	waiting := out.PnP != 0 || out.BindPending || out.UnbindPending || out.InCallback
+	if !waiting || owed(out) {
 		e.idle = 0
 		return
 	}
@@ -178,12 +182,48 @@ func (e *Engine) afterMove(workRan bool) {
 		return
 	}
 	e.idle++
-	switch {
-	case out.PnP == binding.NetEventPause && e.idle > PauseBound:
-		e.b.PauseOverdue(e.idle)
-	case out.PnP != binding.NetEventPause && e.idle > PendedBound:
-		e.b.PendedOverdue(e.idle)
+	bound := PendedBound
+	if out.PnP == binding.NetEventPause {
+		bound = PauseBound
 	}
+	if e.idle > bound {
+		e.b.Overdue(e.idle)
+	}
+}
+
+// owed reports whether NDIS owes the design a completion.
+func owed(out binding.Outstanding) bool {
+	return out.Sends > 0 || out.OIDs > 0 || out.OpenPending || out.ClosePending
+}
+
+// Tick is one tick of a callback's blocking wait (binding.Scheduler). NDIS
+// goes on delivering what may run concurrently with the waiting thread: a
+// move drawn among the legal ones, which exclude lifecycle events while a
+// lifecycle callback runs. When NDIS owes nothing the tick runs the
+// design's work item (its other thread), or passes idle inside one; such
+// ticks count toward the watchdog.
+func (e *Engine) Tick() {
+	e.advance()
+	if owed(e.b.Outstanding()) {
+		e.concurrentMoves()
+		e.apply(e.draw(e.pick()))
+	} else if !e.b.InWorkItem() {
+		e.apply(Move{Kind: MoveWorkItem})
+	} else {
+		e.afterMove(true)
+	}
+	e.check()
+}
+
+// concurrentMoves lists the moves NDIS may make while a callback waits.
+// Nested waits are bounded: a callback delivered inside a wait that waits
+// in turn gets only completions, so the nesting cannot grow without end.
+func (e *Engine) concurrentMoves() {
+	e.legalMoves()
+	deep := e.b.Waiting() > 1
+	e.moves = slices.DeleteFunc(e.moves, func(k MoveKind) bool {
+		return (k == MoveWorkItem && e.b.InWorkItem()) || (deep && k >= MoveWorkItem)
+	})
 }
 
 // applyChange edits the stack and restarts the binding with the new

@@ -211,10 +211,11 @@ func (p *brokenBase) sendNew(nd *binding.NDIS, data uint32, ctxBackfill uint16, 
 // NdisSendNetBufferLists.
 func (p *brokenBase) send(nd *binding.NDIS, nbl pool.NBL) {
 	p.sends++
-	nd.SendNetBufferLists(nbl)
+	nd.SetSourceHandle(nbl)
+	nd.SendNetBufferLists(nbl, 0)
 }
 
-func (p *brokenBase) SendNetBufferListsComplete(nd *binding.NDIS, nbl pool.NBL, _ binding.Status) {
+func (p *brokenBase) SendNetBufferListsComplete(nd *binding.NDIS, nbl pool.NBL, _ binding.Status, _ binding.SendCompleteFlags) {
 	p.freeSend(nd, nbl)
 	p.sendDone(nd)
 }
@@ -237,7 +238,7 @@ func (p *brokenBase) ReceiveNetBufferLists(nd *binding.NDIS, nbls []pool.NBL, fl
 		if p.state == fsm.Running && len(p.held) < brokenMaxHeld {
 			p.held = append(p.held, nbl)
 		} else {
-			nd.ReturnNetBufferLists(nbl)
+			nd.ReturnNetBufferLists(nbl, 0)
 		}
 	}
 }
@@ -247,7 +248,7 @@ func (p *brokenBase) WorkItem(nd *binding.NDIS) { p.returnHeld(nd) }
 
 func (p *brokenBase) returnHeld(nd *binding.NDIS) {
 	for _, nbl := range p.held {
-		nd.ReturnNetBufferLists(nbl)
+		nd.ReturnNetBufferLists(nbl, 0)
 	}
 	p.held = p.held[:0]
 }

@@ -29,7 +29,7 @@ func (p *pauseEarly) NetPnPEvent(nd *binding.NDIS, ev binding.PnPEvent) binding.
 // pause is never completed.
 type pauseNoSignal struct{ brokenBase }
 
-func (p *pauseNoSignal) SendNetBufferListsComplete(nd *binding.NDIS, nbl pool.NBL, _ binding.Status) {
+func (p *pauseNoSignal) SendNetBufferListsComplete(nd *binding.NDIS, nbl pool.NBL, _ binding.Status, _ binding.SendCompleteFlags) {
 	p.freeSend(nd, nbl)
 	if p.pausing && p.sends == 0 { // one too early: this send still counts
 		p.pausing = false
@@ -155,7 +155,7 @@ func (p *leakOnSendFailure) Write(nd *binding.NDIS, bytes uint32) {
 	}
 }
 
-func (p *leakOnSendFailure) SendNetBufferListsComplete(nd *binding.NDIS, nbl pool.NBL, st binding.Status) {
+func (p *leakOnSendFailure) SendNetBufferListsComplete(nd *binding.NDIS, nbl pool.NBL, st binding.Status, _ binding.SendCompleteFlags) {
 	if st != binding.StatusSuccess {
 		p.sendDone(nd) // counts the error, wakes a pause, and returns early
 		return
@@ -244,7 +244,7 @@ type statsLoop struct {
 	sentNBs uint64
 }
 
-func (p *statsLoop) SendNetBufferListsComplete(nd *binding.NDIS, nbl pool.NBL, st binding.Status) {
+func (p *statsLoop) SendNetBufferListsComplete(nd *binding.NDIS, nbl pool.NBL, st binding.Status, _ binding.SendCompleteFlags) {
 	for nb := nd.FirstNB(nbl); !nb.IsNull(); p.sentNBs++ {
 		_ = nd.NextNB(nb) // nb = next is missing
 	}

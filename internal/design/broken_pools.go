@@ -111,7 +111,7 @@ func (p *restartFreesCache) Write(nd *binding.NDIS, bytes uint32) {
 	p.brokenBase.Write(nd, bytes)
 }
 
-func (p *restartFreesCache) SendNetBufferListsComplete(nd *binding.NDIS, nbl pool.NBL, _ binding.Status) {
+func (p *restartFreesCache) SendNetBufferListsComplete(nd *binding.NDIS, nbl pool.NBL, _ binding.Status, _ binding.SendCompleteFlags) {
 	if len(p.cache) < cachedNBLs {
 		p.cache = append(p.cache, nbl) // back into the cache for the next write
 	} else {

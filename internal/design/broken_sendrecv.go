@@ -32,7 +32,7 @@ func (p *sendWhilePausing) NetPnPEvent(nd *binding.NDIS, ev binding.PnPEvent) bi
 	return st
 }
 
-func (p *sendWhilePausing) SendNetBufferListsComplete(nd *binding.NDIS, nbl pool.NBL, st binding.Status) {
+func (p *sendWhilePausing) SendNetBufferListsComplete(nd *binding.NDIS, nbl pool.NBL, st binding.Status, _ binding.SendCompleteFlags) {
 	p.brokenBase.SendNetBufferListsComplete(nd, nbl, st)
 	if p.state == fsm.Paused {
 		p.paused = true // the last send-complete finished the pended pause
@@ -82,7 +82,7 @@ func (p *heartbeat) WorkItem(nd *binding.NDIS) {
 	p.send(nd, p.beat) // the last beat may still be in flight
 }
 
-func (p *heartbeat) SendNetBufferListsComplete(nd *binding.NDIS, nbl pool.NBL, st binding.Status) {
+func (p *heartbeat) SendNetBufferListsComplete(nd *binding.NDIS, nbl pool.NBL, st binding.Status, _ binding.SendCompleteFlags) {
 	if nbl == p.beat {
 		p.sendDone(nd) // kept for the next tick
 		return
@@ -132,7 +132,7 @@ func (p *keepResources) ReceiveNetBufferLists(nd *binding.NDIS, nbls []pool.NBL,
 		if p.state == fsm.Running && len(p.held) < brokenMaxHeld {
 			p.held = append(p.held, nbl)
 		} else {
-			nd.ReturnNetBufferLists(nbl)
+			nd.ReturnNetBufferLists(nbl, 0)
 		}
 	}
 }
@@ -143,7 +143,7 @@ type doubleReturn struct{ brokenBase }
 
 func (p *doubleReturn) WorkItem(nd *binding.NDIS) {
 	for _, nbl := range p.held {
-		nd.ReturnNetBufferLists(nbl)
+		nd.ReturnNetBufferLists(nbl, 0)
 	}
 	// p.held = p.held[:0] is missing
 }

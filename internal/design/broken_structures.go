@@ -13,7 +13,7 @@ import (
 // tears it down in allocation order: the NBL first, then the NB it still holds.
 type freeOrder struct{ brokenBase }
 
-func (p *freeOrder) SendNetBufferListsComplete(nd *binding.NDIS, nbl pool.NBL, _ binding.Status) {
+func (p *freeOrder) SendNetBufferListsComplete(nd *binding.NDIS, nbl pool.NBL, _ binding.Status, _ binding.SendCompleteFlags) {
 	nb := nd.FirstNB(nbl)
 	nd.FreeNetBufferList(nbl) // the NB is still linked to it
 	nd.FreeNetBuffer(nb)
@@ -25,7 +25,7 @@ func (p *freeOrder) SendNetBufferListsComplete(nd *binding.NDIS, nbl pool.NBL, _
 // NBL and goes only with it.
 type freePreallocNB struct{ brokenBase }
 
-func (p *freePreallocNB) SendNetBufferListsComplete(nd *binding.NDIS, nbl pool.NBL, _ binding.Status) {
+func (p *freePreallocNB) SendNetBufferListsComplete(nd *binding.NDIS, nbl pool.NBL, _ binding.Status, _ binding.SendCompleteFlags) {
 	nd.FreeNetBuffer(nd.FirstNB(nbl))
 	nd.FreeNetBufferList(nbl)
 	p.sendDone(nd)
@@ -36,7 +36,7 @@ func (p *freePreallocNB) SendNetBufferListsComplete(nd *binding.NDIS, nbl pool.N
 // path that frees it again.
 type doubleFree struct{ brokenBase }
 
-func (p *doubleFree) SendNetBufferListsComplete(nd *binding.NDIS, nbl pool.NBL, st binding.Status) {
+func (p *doubleFree) SendNetBufferListsComplete(nd *binding.NDIS, nbl pool.NBL, st binding.Status, _ binding.SendCompleteFlags) {
 	if st != binding.StatusSuccess {
 		p.failWrite(nd, nbl)
 	}
@@ -52,7 +52,7 @@ func (p *doubleFree) failWrite(nd *binding.NDIS, nbl pool.NBL) { p.freeSend(nd, 
 // but only after it has handed the NBL back to the pool.
 type advanceAfterFree struct{ brokenBase }
 
-func (p *advanceAfterFree) SendNetBufferListsComplete(nd *binding.NDIS, nbl pool.NBL, _ binding.Status) {
+func (p *advanceAfterFree) SendNetBufferListsComplete(nd *binding.NDIS, nbl pool.NBL, _ binding.Status, _ binding.SendCompleteFlags) {
 	nb := nd.FirstNB(nbl)
 	p.freeSend(nd, nbl)
 	nd.AdvanceNetBufferDataStart(nb, brokenHdr) // the NB went with its NBL
@@ -76,7 +76,7 @@ func (p *freeReceived) WorkItem(nd *binding.NDIS) {
 // failed one.
 type relinkRetry struct{ brokenBase }
 
-func (p *relinkRetry) SendNetBufferListsComplete(nd *binding.NDIS, nbl pool.NBL, st binding.Status) {
+func (p *relinkRetry) SendNetBufferListsComplete(nd *binding.NDIS, nbl pool.NBL, st binding.Status, _ binding.SendCompleteFlags) {
 	if st != binding.StatusSuccess && p.running() {
 		if retry := nd.AllocateNetBufferList(p.nblPool, brokenCtx, p.ctxBackfill(nd, p.needs)); !retry.IsNull() {
 			nd.LinkNetBuffer(retry, nd.FirstNB(nbl)) // still linked into nbl

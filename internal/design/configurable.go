@@ -200,10 +200,11 @@ func (p *configurable) Write(nd *binding.NDIS, bytes uint32) {
 		return // low resources: the write fails
 	}
 	p.sends++ // before the send: its completion may come inside the call
-	nd.SendNetBufferLists(nbl)
+	nd.SetSourceHandle(nbl)
+	nd.SendNetBufferLists(nbl, 0)
 }
 
-func (p *configurable) SendNetBufferListsComplete(nd *binding.NDIS, nbl pool.NBL, _ binding.Status) {
+func (p *configurable) SendNetBufferListsComplete(nd *binding.NDIS, nbl pool.NBL, _ binding.Status, _ binding.SendCompleteFlags) {
 	p.freeSend(nd, nbl)
 	p.sends--
 	p.maybeFinishPause(nd)
@@ -217,7 +218,7 @@ func (p *configurable) ReceiveNetBufferLists(nd *binding.NDIS, nbls []pool.NBL, 
 		if p.cfg.Receive.Hold && p.running {
 			p.held = append(p.held, nbl)
 		} else {
-			nd.ReturnNetBufferLists(nbl)
+			nd.ReturnNetBufferLists(nbl, 0)
 		}
 	}
 }
@@ -229,7 +230,7 @@ func (p *configurable) WorkItem(nd *binding.NDIS) {
 
 func (p *configurable) returnHeld(nd *binding.NDIS) {
 	for _, nbl := range p.held {
-		nd.ReturnNetBufferLists(nbl)
+		nd.ReturnNetBufferLists(nbl, 0)
 	}
 	p.held = p.held[:0]
 }

@@ -88,10 +88,11 @@ func (p *ndisprot) Write(nd *binding.NDIS, bytes uint32) {
 		return
 	}
 	p.pendedSends++
-	nd.SendNetBufferLists(nbl)
+	nd.SetSourceHandle(nbl)
+	nd.SendNetBufferLists(nbl, 0)
 }
 
-func (p *ndisprot) SendNetBufferListsComplete(nd *binding.NDIS, nbl pool.NBL, _ binding.Status) {
+func (p *ndisprot) SendNetBufferListsComplete(nd *binding.NDIS, nbl pool.NBL, _ binding.Status, _ binding.SendCompleteFlags) {
 	nd.FreeNetBufferList(nbl)
 	p.pendedSends--
 	if p.pausing && p.pendedSends == 0 {
@@ -107,7 +108,7 @@ func (p *ndisprot) ReceiveNetBufferLists(nd *binding.NDIS, nbls []pool.NBL, flag
 		switch {
 		case !p.running:
 			if !resources {
-				nd.ReturnNetBufferLists(nbl)
+				nd.ReturnNetBufferLists(nbl, 0)
 			}
 		case !resources && len(p.queue) < maxQueued:
 			p.queue = append(p.queue, queued{nbl: nbl})
@@ -119,7 +120,7 @@ func (p *ndisprot) ReceiveNetBufferLists(nd *binding.NDIS, nbls []pool.NBL, flag
 				nd.FreeNetBufferList(local)
 			}
 			if !resources {
-				nd.ReturnNetBufferLists(nbl)
+				nd.ReturnNetBufferLists(nbl, 0)
 			}
 		}
 	}
@@ -133,7 +134,7 @@ func (p *ndisprot) flush(nd *binding.NDIS) {
 		if q.local {
 			nd.FreeNetBufferList(q.nbl)
 		} else {
-			nd.ReturnNetBufferLists(q.nbl)
+			nd.ReturnNetBufferLists(q.nbl, 0)
 		}
 	}
 	p.queue = p.queue[:0]
