@@ -21,7 +21,7 @@ func TestWarningsAreKeptOncePerRule(t *testing.T) {
 	h := newHarness(t, oid.Layer{Name: "vpn", DataBackfill: 32, ContextBackfill: 16})
 	h.running()
 	for range 5 {
-		h.work(func(nd *binding.NDIS) { nd.SendNetBufferLists(h.f.Alloc(nd, 0)) })
+		h.work(func(nd *binding.NDIS) { h.f.SendNBL(nd, h.f.Alloc(nd, 0)) })
 	}
 	fs := h.b.Findings()
 	require.Len(t, fs, 2, findingsText(fs))
@@ -82,7 +82,7 @@ func TestAfterTheFirstErrorEveryCallIsIgnored(t *testing.T) {
 	nd.FreeNetBufferList(pool.NBL{})
 	nd.FreeNetBufferListPool(h.f.Pool)
 	nd.CompleteBindAdapter(binding.StatusSuccess)
-	nd.CompleteNetPnPEvent(binding.StatusSuccess)
+	nd.CompleteNetPnPEvent(h.f.LastPnP, binding.StatusSuccess)
 	nd.CompleteUnbindAdapter()
 	requireOnly(t, h.b, rule.ReturnNotOwned, fsm.Running)
 	require.Equal(t, live, h.b.Pools().LiveCount(pool.OwnerProtocol), "nothing was allocated or freed")
@@ -97,8 +97,8 @@ func TestAfterTheFirstErrorEveryCallIsIgnored(t *testing.T) {
 	h.b.Write(64)
 	h.b.RunWorkItem()
 	h.b.Indicate(1, false)
-	h.b.PauseOverdue(1000)
-	h.b.PendedOverdue(1000)
+	h.b.Overdue(1000)
+	h.b.Overdue(1000)
 	require.Zero(t, called)
 	require.Equal(t, fsm.Running, h.b.State())
 	requireOnly(t, h.b, rule.ReturnNotOwned, fsm.Running)
@@ -236,7 +236,7 @@ func TestLegalLifecycleDrawsNothing(t *testing.T) {
 	maybeFinishPause := func(nd *binding.NDIS) {
 		if pausing && inFlight == 0 && len(held) == 0 {
 			pausing = false
-			nd.CompleteNetPnPEvent(binding.StatusSuccess)
+			nd.CompleteNetPnPEvent(h.f.LastPnP, binding.StatusSuccess)
 		}
 	}
 	f.OnWrite = func(nd *binding.NDIS, bytes uint32) {
@@ -343,7 +343,7 @@ func TestLegalLifecycleDrawsNothing(t *testing.T) {
 func brokenRun(h *harness) {
 	h.running()
 	h.b.SetStep(1)
-	h.work(func(nd *binding.NDIS) { nd.SendNetBufferLists(h.f.Alloc(nd, 0)) })
+	h.work(func(nd *binding.NDIS) { h.f.SendNBL(nd, h.f.Alloc(nd, 0)) })
 	h.b.SetStep(2)
 	h.b.Indicate(2, false)
 	h.b.SetStep(3)

@@ -41,7 +41,8 @@ func (p *eager) Write(nd *binding.NDIS, bytes uint32) {
 	if nbl.IsNull() {
 		return
 	}
-	nd.SendNetBufferLists(nbl) // the bug: the binding may not be Running
+	nd.SetSourceHandle(nbl)
+	nd.SendNetBufferLists(nbl, 0) // the bug: the binding may not be Running
 }
 
 func (p *eager) SendNetBufferListsComplete(nd *binding.NDIS, nbl pool.NBL, _ binding.Status, _ binding.SendCompleteFlags) {

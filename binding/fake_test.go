@@ -41,6 +41,9 @@ type fake struct {
 
 	// Pool is the send pool the default bind allocated.
 	Pool pool.NBLPool
+	// LastPnP is the last PnP notification NDIS gave the design, which a
+	// test completes with NdisCompleteNetPnPEvent.
+	LastPnP binding.PnPEvent
 }
 
 // fakePool is the default bind's send pool: NBLs come with one NB, and
@@ -73,6 +76,7 @@ func (f *fake) OpenAdapterComplete(nd *binding.NDIS, st binding.Status) {
 }
 
 func (f *fake) NetPnPEvent(nd *binding.NDIS, ev binding.PnPEvent) binding.Status {
+	f.LastPnP = ev
 	if f.OnNetPnPEvent != nil {
 		return f.OnNetPnPEvent(nd, ev)
 	}
@@ -146,7 +150,11 @@ func (f *fake) Alloc(nd *binding.NDIS, dataOffset uint32) pool.NBL {
 
 // Send allocates an NBL as Alloc does and sends it.
 func (f *fake) Send(nd *binding.NDIS) pool.NBL {
-	nbl := f.Alloc(nd, 0)
+	return f.SendNBL(nd, f.Alloc(nd, 0))
+}
+
+// SendNBL sets nbl's SourceHandle and sends it, as every sender does.
+func (f *fake) SendNBL(nd *binding.NDIS, nbl pool.NBL) pool.NBL {
 	nd.SetSourceHandle(nbl)
 	nd.SendNetBufferLists(nbl, 0)
 	return nbl

@@ -54,7 +54,7 @@ func pauseWhenDrained(h *harness) *int {
 		*inFlight--
 		if pausing && *inFlight == 0 {
 			pausing = false
-			nd.CompleteNetPnPEvent(binding.StatusSuccess)
+			nd.CompleteNetPnPEvent(h.f.LastPnP, binding.StatusSuccess)
 		}
 	}
 	return inFlight
@@ -115,7 +115,7 @@ var ruleCases = []ruleCase{
 			}
 			h.bind()
 		}},
-	{rule: rule.SendWhileNotRunning, name: "new send while a pause is pending", state: fsm.Pausing,
+	{rule: rule.SendWhilePausing, name: "new send while a pause is pending", state: fsm.Pausing,
 		broken: func(h *harness) {
 			pauseWhenDrained(h)
 			h.running()
@@ -140,14 +140,14 @@ var ruleCases = []ruleCase{
 		broken: func(h *harness) {
 			h.running()
 			nbl := h.send()
-			h.work(func(nd *binding.NDIS) { nd.SendNetBufferLists(nbl) })
+			h.work(func(nd *binding.NDIS) { h.f.SendNBL(nd, nbl) })
 		},
 		legal: func(h *harness) {
 			h.f.OnSendComplete = func(*binding.NDIS, pool.NBL, binding.Status) {} // keeps it for reuse
 			h.running()
 			nbl := h.send()
 			h.b.CompleteSend(0, true)
-			h.work(func(nd *binding.NDIS) { nd.SendNetBufferLists(nbl) })
+			h.work(func(nd *binding.NDIS) { h.f.SendNBL(nd, nbl) })
 		}},
 	{rule: rule.SendInFlightTouched, name: "freed before its send-complete", state: fsm.Running,
 		broken: func(h *harness) {
@@ -186,20 +186,20 @@ var ruleCases = []ruleCase{
 		filters: []oid.Layer{dataFilter}, state: fsm.Running,
 		broken: func(h *harness) {
 			h.running()
-			h.work(func(nd *binding.NDIS) { nd.SendNetBufferLists(h.f.Alloc(nd, 0)) })
+			h.work(func(nd *binding.NDIS) { h.f.SendNBL(nd, h.f.Alloc(nd, 0)) })
 		},
 		legal: func(h *harness) {
 			h.running()
-			h.work(func(nd *binding.NDIS) { nd.SendNetBufferLists(h.f.Alloc(nd, 32)) })
+			h.work(func(nd *binding.NDIS) { h.f.SendNBL(nd, h.f.Alloc(nd, 32)) })
 		}},
 	{rule: rule.SendBackfillShortfall, name: "backfill one byte short", filters: []oid.Layer{dataFilter}, state: fsm.Running,
 		broken: func(h *harness) {
 			h.running()
-			h.work(func(nd *binding.NDIS) { nd.SendNetBufferLists(h.f.Alloc(nd, 31)) })
+			h.work(func(nd *binding.NDIS) { h.f.SendNBL(nd, h.f.Alloc(nd, 31)) })
 		},
 		legal: func(h *harness) {
 			h.running()
-			h.work(func(nd *binding.NDIS) { nd.SendNetBufferLists(h.f.Alloc(nd, 48)) })
+			h.work(func(nd *binding.NDIS) { h.f.SendNBL(nd, h.f.Alloc(nd, 48)) })
 		}},
 
 	// SendContextShortfall (warning): the sent NBL leaves the stack's
@@ -211,15 +211,13 @@ var ruleCases = []ruleCase{
 		broken: func(h *harness) {
 			h.running()
 			h.work(func(nd *binding.NDIS) {
-				nd.SetSourceHandle(nd.AllocateNetBufferAndNetBufferList(h.f.Pool, 16, 0, 1, 0, 64))
-				nd.SendNetBufferLists(nd.AllocateNetBufferAndNetBufferList(h.f.Pool, 16, 0, 1, 0, 64), 0)
+				h.f.SendNBL(nd, nd.AllocateNetBufferAndNetBufferList(h.f.Pool, 16, 0, 1, 0, 64))
 			})
 		},
 		legal: func(h *harness) {
 			h.running()
 			h.work(func(nd *binding.NDIS) {
-				nd.SetSourceHandle(nd.AllocateNetBufferAndNetBufferList(h.f.Pool, 16, 16, 1, 0, 64))
-				nd.SendNetBufferLists(nd.AllocateNetBufferAndNetBufferList(h.f.Pool, 16, 16, 1, 0, 64), 0)
+				h.f.SendNBL(nd, nd.AllocateNetBufferAndNetBufferList(h.f.Pool, 16, 16, 1, 0, 64))
 			})
 		}},
 	{rule: rule.SendContextShortfall, name: "unused pool context counts as headroom",
@@ -227,15 +225,13 @@ var ruleCases = []ruleCase{
 		broken: func(h *harness) {
 			h.running()
 			h.work(func(nd *binding.NDIS) {
-				nd.SetSourceHandle(nd.AllocateNetBufferAndNetBufferList(h.f.Pool, 16, 0, 1, 0, 64))
-				nd.SendNetBufferLists(nd.AllocateNetBufferAndNetBufferList(h.f.Pool, 16, 0, 1, 0, 64), 0)
+				h.f.SendNBL(nd, nd.AllocateNetBufferAndNetBufferList(h.f.Pool, 16, 0, 1, 0, 64))
 			})
 		},
 		legal: func(h *harness) {
 			h.running()
 			h.work(func(nd *binding.NDIS) { // uses none of the pool's 16 bytes
-				nd.SetSourceHandle(nd.AllocateNetBufferAndNetBufferList(h.f.Pool, 0, 0, 1, 0, 64))
-				nd.SendNetBufferLists(nd.AllocateNetBufferAndNetBufferList(h.f.Pool, 0, 0, 1, 0, 64), 0)
+				h.f.SendNBL(nd, nd.AllocateNetBufferAndNetBufferList(h.f.Pool, 0, 0, 1, 0, 64))
 			})
 		}},
 
@@ -386,7 +382,7 @@ var ruleCases = []ruleCase{
 			h.running()
 			h.b.Write(64)
 			h.pause()
-			h.work(func(nd *binding.NDIS) { nd.CompleteNetPnPEvent(binding.StatusSuccess) })
+			h.work(func(nd *binding.NDIS) { nd.CompleteNetPnPEvent(h.f.LastPnP, binding.StatusSuccess) })
 		},
 		legal: func(h *harness) {
 			n := pauseWhenDrained(h)
@@ -398,7 +394,7 @@ var ruleCases = []ruleCase{
 			h.b.Write(64)
 			h.pause()
 			h.b.CompleteSend(0, true)
-			h.work(func(nd *binding.NDIS) { nd.CompleteNetPnPEvent(binding.StatusSuccess) })
+			h.work(func(nd *binding.NDIS) { nd.CompleteNetPnPEvent(h.f.LastPnP, binding.StatusSuccess) })
 		}},
 
 	// PauseNotCompleted: a pended pause outlives the watchdog; bug check
@@ -414,7 +410,7 @@ var ruleCases = []ruleCase{
 			}
 			h.running()
 			h.pause()
-			h.b.PauseOverdue(1000)
+			h.b.Overdue(1000)
 		},
 		legal: func(h *harness) {
 			pauseWhenDrained(h)
@@ -422,7 +418,7 @@ var ruleCases = []ruleCase{
 			h.b.Write(64)
 			h.pause()
 			h.b.CompleteSend(0, true)
-			h.b.PauseOverdue(1000) // nothing is pending any more
+			h.b.Overdue(1000) // nothing is pending any more
 		}},
 	{rule: rule.PauseNotCompleted, name: "send never completed under a pended pause", state: fsm.Pausing,
 		broken: func(h *harness) {
@@ -430,14 +426,14 @@ var ruleCases = []ruleCase{
 			h.running()
 			h.b.Write(64)
 			h.pause()
-			h.b.PauseOverdue(1000)
+			h.b.Overdue(1000)
 		},
 		legal: func(h *harness) {
 			pauseWhenDrained(h)
 			h.running()
-			h.b.PauseOverdue(1000) // no pause pending: the watchdog has nothing to say
+			h.b.Overdue(1000) // no pause pending: the watchdog has nothing to say
 			h.pause()
-			h.b.PauseOverdue(1000) // nor after a pause that returned SUCCESS
+			h.b.Overdue(1000) // nor after a pause that returned SUCCESS
 		}},
 
 	// PendedNotCompleted: a bind, restart or unbind the protocol pended is
@@ -452,7 +448,7 @@ var ruleCases = []ruleCase{
 				return binding.StatusPending
 			}
 			h.bind()
-			h.b.PendedOverdue(1000)
+			h.b.Overdue(1000)
 		},
 		legal: func(h *harness) {
 			h.f.OnBindAdapter = func(nd *binding.NDIS, _ oid.BindParameters) binding.Status {
@@ -461,21 +457,21 @@ var ruleCases = []ruleCase{
 			}
 			h.bind()
 			h.work(func(nd *binding.NDIS) { nd.CompleteBindAdapter(binding.StatusSuccess) })
-			h.b.PendedOverdue(1000)
+			h.b.Overdue(1000)
 		}},
 	{rule: rule.PendedNotCompleted, name: "pended restart never completed", state: fsm.Restarting,
 		broken: func(h *harness) {
 			h.f.OnNetPnPEvent = func(*binding.NDIS, binding.PnPEvent) binding.Status { return binding.StatusPending }
 			h.bind()
 			h.restart(true)
-			h.b.PendedOverdue(1000)
+			h.b.Overdue(1000)
 		},
 		legal: func(h *harness) {
 			h.f.OnNetPnPEvent = func(*binding.NDIS, binding.PnPEvent) binding.Status { return binding.StatusPending }
 			h.bind()
 			h.restart(true)
-			h.work(func(nd *binding.NDIS) { nd.CompleteNetPnPEvent(binding.StatusSuccess) })
-			h.b.PendedOverdue(1000)
+			h.work(func(nd *binding.NDIS) { nd.CompleteNetPnPEvent(h.f.LastPnP, binding.StatusSuccess) })
+			h.b.Overdue(1000)
 		}},
 	{rule: rule.PendedNotCompleted, name: "pended unbind never completed", state: fsm.Closing,
 		broken: func(h *harness) {
@@ -485,7 +481,7 @@ var ruleCases = []ruleCase{
 			}
 			h.bind()
 			h.unbind()
-			h.b.PendedOverdue(1000)
+			h.b.Overdue(1000)
 		},
 		legal: func(h *harness) {
 			h.f.OnUnbindAdapter = func(nd *binding.NDIS) binding.Status {
@@ -495,13 +491,13 @@ var ruleCases = []ruleCase{
 			h.bind()
 			h.unbind()
 			h.work(func(nd *binding.NDIS) { nd.CompleteUnbindAdapter() })
-			h.b.PendedOverdue(1000)
+			h.b.Overdue(1000)
 		}},
 
 	// CloseWithOutstanding: NdisCloseAdapterEx only when every send and
 	// OID request of the binding has completed.
 	// https://learn.microsoft.com/windows-hardware/drivers/network/unbinding-from-an-adapter
-	{rule: rule.CloseWithOutstanding, name: "unbind closes with an OID request pending", state: fsm.Closing,
+	{rule: rule.CloseWithOidsOutstanding, name: "unbind closes with an OID request pending", state: fsm.Closing,
 		broken: func(h *harness) {
 			h.running()
 			h.d.on[binding.DecideOidPends] = true
@@ -527,9 +523,9 @@ var ruleCases = []ruleCase{
 			h.running()
 			h.send()
 			h.b.CompleteSend(0, true)
-			h.work(func(nd *binding.NDIS) { nd.CloseAdapter() })
+			h.pause()
+			h.unbind()
 		}},
-
 	// OidInInvalidState: no OID request while Unbound, nor while Opening
 	// before the open has completed (nor, in ndissim, after the close).
 	// https://learn.microsoft.com/windows-hardware/drivers/network/protocol-binding-states-and-operations
@@ -586,7 +582,7 @@ var ruleCases = []ruleCase{
 			h.bind()
 			h.b.Write(64)
 		}},
-	{rule: rule.OidInInvalidState, name: "OID after NdisCloseAdapterEx", state: fsm.Closing,
+	{rule: rule.HandleUsedAfterClose, name: "OID after NdisCloseAdapterEx", state: fsm.Closing,
 		broken: func(h *harness) {
 			h.f.OnUnbindAdapter = func(nd *binding.NDIS) binding.Status {
 				nd.CloseAdapter()
@@ -661,13 +657,13 @@ var ruleCases = []ruleCase{
 	{rule: rule.UnexpectedCompletion, name: "PnP event completed that was never pended", state: fsm.Running,
 		broken: func(h *harness) {
 			h.running() // the restart returned SUCCESS
-			h.work(func(nd *binding.NDIS) { nd.CompleteNetPnPEvent(binding.StatusSuccess) })
+			h.work(func(nd *binding.NDIS) { nd.CompleteNetPnPEvent(h.f.LastPnP, binding.StatusSuccess) })
 		},
 		legal: func(h *harness) {
 			h.f.OnNetPnPEvent = func(*binding.NDIS, binding.PnPEvent) binding.Status { return binding.StatusPending }
 			h.bind()
 			h.restart(true)
-			h.work(func(nd *binding.NDIS) { nd.CompleteNetPnPEvent(binding.StatusSuccess) })
+			h.work(func(nd *binding.NDIS) { nd.CompleteNetPnPEvent(h.f.LastPnP, binding.StatusSuccess) })
 			require.Equal(h.t, fsm.Running, h.b.State())
 		}},
 	{rule: rule.UnexpectedCompletion, name: "unbind completed though it returned SUCCESS", state: fsm.Closing,
@@ -701,7 +697,7 @@ var ruleCases = []ruleCase{
 			h.unbind()
 			h.work(func(*binding.NDIS) {})
 		}},
-	{rule: rule.UnexpectedCompletion, name: "adapter opened twice", state: fsm.Opening,
+	{rule: rule.OpenOutsideBind, name: "adapter opened twice", state: fsm.Opening,
 		broken: func(h *harness) {
 			h.f.OnBindAdapter = func(nd *binding.NDIS, _ oid.BindParameters) binding.Status {
 				st := h.f.DefaultBind(nd)
@@ -711,7 +707,7 @@ var ruleCases = []ruleCase{
 			h.bind()
 		},
 		legal: func(h *harness) { h.bind() }},
-	{rule: rule.UnexpectedCompletion, name: "adapter closed twice", state: fsm.Closing,
+	{rule: rule.CloseOutsideUnbind, name: "adapter closed twice", state: fsm.Closing,
 		broken: func(h *harness) {
 			h.f.OnUnbindAdapter = func(nd *binding.NDIS) binding.Status {
 				nd.CloseAdapter()
@@ -764,7 +760,7 @@ var ruleCases = []ruleCase{
 	// LeakAtUnbind: at Unbound the binding holds nothing and the adapter is
 	// closed; bug check 0x7C, subcode 0x27.
 	// https://learn.microsoft.com/windows-hardware/drivers/debugger/bug-check-0x7c--bugcode-ndis-driver
-	{rule: rule.LeakAtUnbind, name: "pool never freed", state: fsm.Unbound,
+	{rule: rule.ResourcesKeptPastUnbind, name: "pool never freed", state: fsm.Unbound,
 		broken: func(h *harness) {
 			h.f.OnUnbindAdapter = unbindWithoutFreeing
 			h.bind()
@@ -774,7 +770,7 @@ var ruleCases = []ruleCase{
 			h.bind()
 			h.unbind()
 		}},
-	{rule: rule.LeakAtUnbind, name: "sent NBL never freed", state: fsm.Unbound,
+	{rule: rule.ResourcesKeptPastUnbind, name: "sent NBL never freed", state: fsm.Unbound,
 		broken: func(h *harness) {
 			h.f.OnSendComplete = func(*binding.NDIS, pool.NBL, binding.Status) {} // forgets it
 			h.f.OnUnbindAdapter = unbindWithoutFreeing
@@ -1021,8 +1017,7 @@ var ruleCases = []ruleCase{
 			h.work(func(nd *binding.NDIS) {
 				nbl := h.f.Alloc(nd, 0)
 				nd.FreeNetBufferList(nbl)
-				nd.SetSourceHandle(h.f.Alloc(nd, 0))
-				nd.SendNetBufferLists(h.f.Alloc(nd, 0), 0)
+				h.f.SendNBL(nd, h.f.Alloc(nd, 0))
 			})
 		}},
 	{rule: rule.UseAfterFree, name: "NBL re-sent after its send-complete freed it", state: fsm.Running,
@@ -1030,7 +1025,7 @@ var ruleCases = []ruleCase{
 			h.running()
 			nbl := h.send()
 			h.b.CompleteSend(0, true) // the default send-complete frees it
-			h.work(func(nd *binding.NDIS) { nd.SendNetBufferLists(nbl) })
+			h.work(func(nd *binding.NDIS) { h.f.SendNBL(nd, nbl) })
 		},
 		legal: func(h *harness) {
 			h.running()
@@ -1077,9 +1072,10 @@ func TestEveryBindingRuleHasACase(t *testing.T) {
 	}
 }
 
-// The two watchdogs do not overlap: a pended pause is PauseNotCompleted's,
-// a pended bind, restart or unbind PendedNotCompleted's.
-func TestOverdueWatchdogsAreDisjoint(t *testing.T) {
+// The watchdog names the operation that is late: a pended restart is
+// PendedNotCompleted, a pended pause PauseNotCompleted (bug check 0x7C,
+// subcode 0x25 with P2 0x02 and 0x01).
+func TestOverdueNamesTheLateOperation(t *testing.T) {
 	pendAll := func(h *harness) {
 		h.f.OnNetPnPEvent = func(*binding.NDIS, binding.PnPEvent) binding.Status { return binding.StatusPending }
 	}
@@ -1087,12 +1083,15 @@ func TestOverdueWatchdogsAreDisjoint(t *testing.T) {
 	pendAll(h)
 	h.bind()
 	h.restart(true)
-	h.b.PauseOverdue(1000) // a restart is pending, not a pause
-	requireClean(t, h.b)
-	h.work(func(nd *binding.NDIS) { nd.CompleteNetPnPEvent(binding.StatusSuccess) })
+	h.b.Overdue(1000)
+	requireOnly(t, h.b, rule.PendedNotCompleted, fsm.Restarting)
+
+	h = newHarness(t)
+	pendAll(h)
+	h.bind()
+	h.restart(true)
+	h.work(func(nd *binding.NDIS) { nd.CompleteNetPnPEvent(h.f.LastPnP, binding.StatusSuccess) })
 	h.pause()
-	h.b.PendedOverdue(1000) // a pause is pending: not this watchdog's
-	requireClean(t, h.b)
-	h.b.PauseOverdue(1000)
+	h.b.Overdue(1000)
 	requireOnly(t, h.b, rule.PauseNotCompleted, fsm.Pausing)
 }

@@ -184,8 +184,8 @@ func (s *scenario) handle(t *testing.T, td *datadriven.TestData) string {
 	case "write":
 		b.Write(uint32(index()))
 	case "watchdog":
-		b.PauseOverdue(sim.PauseBound + 1)
-		b.PendedOverdue(sim.PendedBound + 1)
+		b.Overdue(sim.PauseBound + 1)
+		b.Overdue(sim.PendedBound + 1)
 	case "outstanding":
 		o := b.Outstanding()
 		return fmt.Sprintf("state=%s sends=%d oids=%d held=%d open-pending=%v close-pending=%v bind-pending=%v pnp=%v unbind-pending=%v",
