@@ -224,8 +224,6 @@ func (b *Binding) finishPause(st Status, how string) {
 	b.fire(fsm.PauseComplete)
 }
 
-
-
 // Unbind calls ProtocolUnbindAdapterEx.
 func (b *Binding) Unbind() error {
 	if b.halted {

@@ -39,16 +39,22 @@ var handleRuleCases = []ruleCase{
 		},
 		legal: func(h *harness) {
 			h.running()
-			h.work(func(nd *binding.NDIS) { h.f.SendNBL(nd, nd.AllocateNetBufferAndNetBufferList(h.f.Pool, 16, 0, 1, 0, 60)) })
+			h.work(func(nd *binding.NDIS) {
+				h.f.SendNBL(nd, nd.AllocateNetBufferAndNetBufferList(h.f.Pool, 16, 0, 1, 0, 60))
+			})
 		}},
 	{rule: rule.SendWithoutData, name: "NB of no data sent", state: fsm.Running,
 		broken: func(h *harness) {
 			h.running()
-			h.work(func(nd *binding.NDIS) { h.f.SendNBL(nd, nd.AllocateNetBufferAndNetBufferList(h.f.Pool, 16, 0, 0, 0, 0)) })
+			h.work(func(nd *binding.NDIS) {
+				h.f.SendNBL(nd, nd.AllocateNetBufferAndNetBufferList(h.f.Pool, 16, 0, 0, 0, 0))
+			})
 		},
 		legal: func(h *harness) {
 			h.running()
-			h.work(func(nd *binding.NDIS) { h.f.SendNBL(nd, nd.AllocateNetBufferAndNetBufferList(h.f.Pool, 16, 0, 1, 0, 1)) })
+			h.work(func(nd *binding.NDIS) {
+				h.f.SendNBL(nd, nd.AllocateNetBufferAndNetBufferList(h.f.Pool, 16, 0, 1, 0, 1))
+			})
 		}},
 
 	// BindWithoutOpen: a bind succeeds only over an open adapter.
