@@ -86,13 +86,15 @@ func (b *Binding) Waiting() int { return b.waits }
 // blocked in a wait), so that the simulator does not start a second one.
 func (b *Binding) InWorkItem() bool { return b.workItems > 0 }
 
-// passiveOnly checks a call that is legal only at PASSIVE_LEVEL.
-func (b *Binding) passiveOnly(call, ddiRule string) bool {
-	if b.irql == PassiveLevel {
+// passiveOnly checks a call that is legal only at PASSIVE_LEVEL, by its
+// row of CallIrqls.
+func (b *Binding) passiveOnly(call string) bool {
+	row := callIrql(call)
+	if b.irql == PassiveLevel || !row.PassiveOnly {
 		return true
 	}
 	b.fail(rule.IrqlTooHigh, nil, "%s at %s%s; it is called at PASSIVE_LEVEL only (%s)",
-		call, b.irql, b.irqlCause(), ddiRule)
+		call, b.irql, b.irqlCause(), row.Rule)
 	return false
 }
 
@@ -218,7 +220,7 @@ func (nd *NDIS) ResetEvent(e *Event) {
 // simulator delivers what NDIS may deliver concurrently.
 func (nd *NDIS) WaitEvent(e *Event, msTimeout uint32) bool {
 	b := nd.b
-	if !b.enter() || !b.waitAllowed("NdisWaitEvent", "Irql_Miscellaneous_Function; bug check 0x7C, subcode 0x14") {
+	if !b.enter() || !b.passiveOnly("NdisWaitEvent") {
 		return false
 	}
 	if b.tracer != nil {
@@ -236,7 +238,7 @@ func (nd *NDIS) WaitEvent(e *Event, msTimeout uint32) bool {
 // concurrently meanwhile.
 func (nd *NDIS) Sleep(microseconds uint32) {
 	b := nd.b
-	if !b.enter() || !b.waitAllowed("NdisMSleep", "Irql_Miniport_Driver_Function") {
+	if !b.enter() || !b.passiveOnly("NdisMSleep") {
 		return
 	}
 	if b.tracer != nil {
@@ -249,12 +251,6 @@ func (nd *NDIS) Sleep(microseconds uint32) {
 func ticksFor(us uint64) int {
 	t := (us + TickMicroseconds - 1) / TickMicroseconds
 	return int(min(t, MaxWaitTicks))
-}
-
-// waitAllowed checks what a blocking wait needs: PASSIVE_LEVEL, which also
-// means no spin lock is held.
-func (b *Binding) waitAllowed(call, ddiRule string) bool {
-	return b.passiveOnly(call, ddiRule)
 }
 
 // wait lets ticks pass until e is signaled (never, for a nil e) or ticks

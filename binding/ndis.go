@@ -37,7 +37,7 @@ func (nd *NDIS) OpenAdapter() Status {
 			b.openContext())
 		return StatusFailure
 	}
-	if !b.passiveOnly("NdisOpenAdapterEx", "Irql_Protocol_Driver_Function") {
+	if !b.passiveOnly("NdisOpenAdapterEx") {
 		return StatusFailure
 	}
 	st := StatusSuccess
@@ -86,7 +86,7 @@ func (nd *NDIS) CompleteNetPnPEvent(ev PnPEvent, st Status) {
 	if b.tracer != nil {
 		b.trace(ActorProtocol, "NdisCompleteNetPnPEvent %s #%d %s", ev.Kind, ev.ID, st)
 	}
-	if !b.passiveOnly("NdisCompleteNetPnPEvent", "Irql_Protocol_Driver_Function") {
+	if !b.passiveOnly("NdisCompleteNetPnPEvent") {
 		return
 	}
 	if b.pnpPending == 0 || ev.ID != b.pnpID || ev.Kind != b.pnpPending {
@@ -155,7 +155,7 @@ func (nd *NDIS) CloseAdapter() Status {
 		b.fail(rule.CloseOutsideUnbind, nil, "NdisCloseAdapterEx in %s %s", b.life.State(), why)
 		return StatusFailure
 	}
-	if !b.passiveOnly("NdisCloseAdapterEx", "Irql_Protocol_Driver_Function") {
+	if !b.passiveOnly("NdisCloseAdapterEx") {
 		return StatusFailure
 	}
 	if len(b.oids) > 0 {
