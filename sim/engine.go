@@ -17,6 +17,10 @@ import (
 const (
 	PauseBound  = 8
 	PendedBound = 8
+	// WaitBound is the watchdog of a callback blocked in a wait: 50 ticks,
+	// half a second of simulated time, five polls of a design that sleeps
+	// 100 ms between looks at its counters, as the sample driver does.
+	WaitBound = 50
 	// teardownBound caps the moves that drive a run to Unbound at its end.
 	teardownBound = 10_000
 )
@@ -183,7 +187,10 @@ func (e *Engine) afterMove(workRan bool) {
 	}
 	e.idle++
 	bound := PendedBound
-	if out.PnP == binding.NetEventPause {
+	switch {
+	case out.InCallback:
+		bound = WaitBound
+	case out.PnP == binding.NetEventPause:
 		bound = PauseBound
 	}
 	if e.idle > bound {
