@@ -130,7 +130,9 @@ func (s *Situation) legal() moveSet {
 	if s.State != fsm.Unbound {
 		m |= 1<<MoveWorkItem | 1<<MoveWrite
 	}
-	if s.State == fsm.Running || (s.State == fsm.Pausing && s.Out.PnP == 0) {
+	// NDIS goes on indicating receives while a pause is in progress, pended
+	// or not ("Pausing a Binding"); the protocol returns what it gets then.
+	if s.State == fsm.Running || s.State == fsm.Pausing {
 		m |= 1 << MoveIndicate
 	}
 	if s.Busy || s.Editing {
