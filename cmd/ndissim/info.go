@@ -14,23 +14,63 @@ import (
 )
 
 func newRules() *cobra.Command {
-	return &cobra.Command{
+	var asJSON bool
+	cmd := &cobra.Command{
 		Use:   "rules",
-		Short: "the rule catalogue: name, severity, the rule, the NDIS page behind it",
-		Args:  positional(cobra.NoArgs),
+		Short: "the rule catalogue: name, severity, basis, the rule, the NDIS page behind it",
+		Long: `The rule catalogue. BASIS says what the severity rests on: must (an English
+Microsoft page says must or must not), ddi (a Static Driver Verifier or Driver
+Verifier rule), bugcheck (a bug check 0x7C subcode, or memory corruption),
+should (a page says should: a warning), or inferred (no page says it; the
+reason is listed after the table). "+N" counts further bases; --json lists
+them all.`,
+		Args: positional(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			tw := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 4, 2, ' ', 0)
-			fmt.Fprintln(tw, "RULE\tSEVERITY\tTHE RULE\tSOURCE")
+			out := cmd.OutOrStdout()
+			if asJSON {
+				b, err := rule.JSON()
+				if err != nil {
+					return err
+				}
+				_, err = fmt.Fprintf(out, "%s\n", b)
+				return err
+			}
+			tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
+			fmt.Fprintln(tw, "RULE\tSEVERITY\tBASIS\tTHE RULE\tSOURCE")
+			var inferred []rule.Rule
 			for _, r := range rule.Catalogue {
+				p := r.Primary()
+				basis := p.Label()
+				if n := len(r.Bases) - 1; n > 0 {
+					basis += fmt.Sprintf(" (+%d)", n)
+				}
 				src := "-"
-				if len(r.Sources) > 0 {
+				switch {
+				case p.Page.URL != "":
+					src = p.Page.URL
+				case len(r.Sources) > 0:
 					src = r.Sources[0].URL
 				}
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", r.Name, r.Severity, r.Summary, src)
+				if r.Inferred() {
+					basis = "inferred (see below)"
+					inferred = append(inferred, r)
+				}
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", r.Name, r.Severity, basis, r.Summary, src)
 			}
-			return tw.Flush()
+			if err := tw.Flush(); err != nil {
+				return err
+			}
+			if len(inferred) > 0 {
+				fmt.Fprintf(out, "\nInferred: no page's must or should, DDI rule or bug check sets the severity of these %d rules; ndissim's reasons:\n", len(inferred))
+				for _, r := range inferred {
+					fmt.Fprintf(out, "  %s (%s, inferred): %s.\n", r.Name, r.Severity, strings.TrimSuffix(r.Primary().Why, "."))
+				}
+			}
+			return nil
 		},
 	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print the catalogue as a JSON array: name, severity, group, summary, basis, bases, sources")
+	return cmd
 }
 
 func newDiagram() *cobra.Command {

@@ -72,7 +72,8 @@ func TestCatalogueNamesAreUnique(t *testing.T) {
 var groups = []string{"Pools", "Structures", "Send and receive", "Lifecycle", "IRQL and locks"}
 
 func TestCatalogueEntriesAreWellFormed(t *testing.T) {
-	urls := map[string]string{}
+	urls := map[string]string{} // by ID
+	ids2 := map[string]string{} // by URL
 	var order []string
 	for _, r := range rule.Catalogue {
 		require.Contains(t, []rule.Severity{rule.Error, rule.Warning}, r.Severity, r.Name)
@@ -85,7 +86,10 @@ func TestCatalogueEntriesAreWellFormed(t *testing.T) {
 		}
 		ids := map[string]bool{}
 		for _, s := range r.Sources {
+			// S<n> is the contract's tag for a page; a lower-case letter
+			// after it marks a further page filed under that tag.
 			require.Regexp(t, `^S\d+[a-z]?$`, s.ID, r.Name)
+			require.NotEmpty(t, s.Title, "%s: source %s has no title", r.Name, s.ID)
 			require.False(t, ids[s.ID], "%s cites %s twice", r.Name, s.ID)
 			ids[s.ID] = true
 			require.True(t, strings.HasPrefix(s.URL, "https://learn.microsoft.com/windows-hardware/drivers/"), "%s: %s", r.Name, s.URL)
@@ -93,6 +97,10 @@ func TestCatalogueEntriesAreWellFormed(t *testing.T) {
 				require.Equal(t, u, s.URL, "source %s has two URLs", s.ID)
 			}
 			urls[s.ID] = s.URL
+			if id, ok := ids2[s.URL]; ok {
+				require.Equal(t, id, s.ID, "%s has two IDs", s.URL)
+			}
+			ids2[s.URL] = s.ID
 		}
 
 		// A group is one run of the catalogue, so that docs/rules.md has

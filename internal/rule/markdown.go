@@ -5,9 +5,11 @@ import (
 	"strings"
 )
 
-// Markdown renders the catalogue as docs/rules.md: an introduction, then one
-// table per group in catalogue order. The file is generated from the code
-// (go test ./internal/rule -update) so that the two cannot drift.
+// Markdown renders the catalogue as docs/rules.md: an introduction with the
+// severity policy, then one table per group in catalogue order, each followed
+// by the reasons behind its inferred rules and the notes on its bases. The
+// file is generated from the code (go test ./internal/rule -update) so that
+// the two cannot drift.
 func Markdown() string {
 	var b strings.Builder
 	b.WriteString("# Rule catalogue\n\n")
@@ -15,30 +17,102 @@ func Markdown() string {
 	b.WriteString(`Every finding ndissim reports names one of these rules, the way Driver Verifier
 names a bug check.
 
-- **error**: the NDIS documentation says "must" or "must not". An error finding
-  fails a check and ends the run that drew it, as a bug check stops Windows.
-- **warning**: the documentation says "should", or NDIS absorbs the cost (a lower
-  layer has to allocate). Warnings fail a check only with ` + "`--strict`" + `; each
-  is reported once per run.
+## Severity policy
+
+Every rule records its **basis**: what, outside ndissim, says the misuse is wrong.
+The severity follows from the basis, and the test suite fails when a rule has no
+basis or a severity its basis contradicts.
+
+| basis | what it is | severity |
+|---|---|---|
+| must | an English Microsoft page says "must" or "must not"; the keyword and the page are given | error |
+| ddi | a DDI compliance rule of Static Driver Verifier or Driver Verifier covers the misuse; the rule is named | error |
+| bugcheck | NDIS stops Windows with bug check 0x7C and the subcode given, or the misuse corrupts memory (a use after free, a double free) | error |
+| should | an English Microsoft page says "should" or "should not" | warning |
+| inferred | no page says it; ndissim's reason is given under the table | error or warning, labelled *inferred* |
+
+- A rule may rest on several bases. The first is the one its severity rests
+  on; the others, and notes on what a keyword covers, follow it.
+- An **error** finding fails a check and ends the run that drew it, as a bug
+  check stops Windows. A **warning** fails a check only with ` + "`--strict`" + `;
+  each is reported once per run.
+- ndissim follows the English pages. The Japanese "Protocol Driver Buffer
+  Management" page is a machine translation: where it says "must" (enough
+  backfill and context for the whole stack, freeing an NB before its NBL),
+  the English page says "should", so those rules are warnings.
 - The **names are a public contract**: users grep for them and gate CI on them.
   A rule is never renamed; new rules may be added.
 - MAA = MEMORY_ALLOCATION_ALIGNMENT: 16 on 64-bit Windows (the default), 8 on
   32-bit.
-- Sources link the NDIS documentation pages a rule rests on; the labels (S1,
-  S2, ...) are ndissim's tags for those pages.
+- Sources link the Microsoft pages a rule rests on. The labels are ndissim's
+  tags for them: S1, S2, ... as in ndissim's NDIS contract notes, and a
+  lower-case letter after the number for a further page filed under the same
+  tag (S8o, the NdisOpenAdapterEx page, beside S8, ProtocolBindAdapterEx).
 `)
 	for _, group := range groups() {
 		fmt.Fprintf(&b, "\n## %s\n\n", group)
-		b.WriteString("| name | severity | the rule | sources |\n")
-		b.WriteString("|---|---|---|---|\n")
+		b.WriteString("| name | severity | basis | the rule | sources |\n")
+		b.WriteString("|---|---|---|---|---|\n")
+		var notes []string
 		for _, r := range Catalogue {
 			if r.Group != group {
 				continue
 			}
-			fmt.Fprintf(&b, "| `%s` | %s | %s | %s |\n", r.Name, r.Severity, cell(summaryText(r.Summary)), sourceLinks(r.Sources))
+			fmt.Fprintf(&b, "| `%s` | %s | %s | %s | %s |\n",
+				r.Name, r.Severity, cell(basisCell(r.Bases)), cell(summaryText(r.Summary)), sourceLinks(r.Sources))
+			notes = append(notes, basisNotes(r)...)
+		}
+		if len(notes) > 0 {
+			b.WriteString("\n")
+			for _, n := range notes {
+				b.WriteString(n)
+			}
 		}
 	}
 	return b.String()
+}
+
+// basisCell renders a rule's bases for its table row, strongest first.
+func basisCell(bases []Basis) string {
+	parts := make([]string, len(bases))
+	for i, x := range bases {
+		parts[i] = basisText(x)
+	}
+	return strings.Join(parts, "; ")
+}
+
+func basisText(x Basis) string {
+	link := func(s string) string { return fmt.Sprintf("[%s](%s)", s, x.Page.URL) }
+	switch x.Kind {
+	case Must, Should:
+		return fmt.Sprintf("**%s**: %q, %s", x.Kind, x.Word, link(x.Page.ID))
+	case DDI:
+		return fmt.Sprintf("**ddi**: %s", link(x.Word))
+	case BugCheck:
+		if strings.HasPrefix(x.Word, "0x") {
+			return fmt.Sprintf("**bugcheck**: %s", link(x.Word))
+		}
+		return fmt.Sprintf("**bugcheck**: %s, %s", x.Word, link(x.Page.ID))
+	}
+	return "*inferred* (reason below)"
+}
+
+// basisNotes lists, for the text under a table, why ndissim holds an
+// inferred basis and the notes on the others.
+func basisNotes(r Rule) []string {
+	var out []string
+	for _, x := range r.Bases {
+		if x.Why == "" {
+			continue
+		}
+		label := x.Kind.String()
+		if x.Kind != Inferred {
+			label = strings.TrimPrefix(basisText(x), "**"+x.Kind.String()+"**: ")
+			label = x.Kind.String() + ", " + label
+		}
+		out = append(out, fmt.Sprintf("- `%s` (%s): %s.\n", r.Name, label, strings.TrimSuffix(x.Why, ".")))
+	}
+	return out
 }
 
 // groups lists the catalogue's groups in the order they first appear.

@@ -55,6 +55,11 @@ func TestMarkdownHasEveryRuleInOrder(t *testing.T) {
 	require.True(t, strings.HasPrefix(md, "# Rule catalogue\n"))
 	require.Contains(t, md, "MAA = MEMORY_ALLOCATION_ALIGNMENT")
 	require.Contains(t, md, "`--strict`")
+	require.Contains(t, md, "## Severity policy")
+	for _, kind := range []string{"| must |", "| ddi |", "| bugcheck |", "| should |", "| inferred |"} {
+		require.Contains(t, md, kind)
+	}
+	require.Contains(t, md, "Japanese", "the introduction says why ndissim follows the English word")
 	last := 0
 	group := ""
 	for _, r := range rule.Catalogue {
@@ -75,7 +80,32 @@ func TestMarkdownHasEveryRuleInOrder(t *testing.T) {
 		if len(r.Sources) == 0 {
 			require.True(t, strings.HasSuffix(line, "| — |"), line)
 		}
-		require.Equal(t, 5, strings.Count(line, " | ")+2, "a row has four cells: %s", line)
+		require.Equal(t, 6, strings.Count(line, " | ")+2, "a row has five cells: %s", line)
+
+		// The basis cell: the kind, the keyword, rule or bug check, and
+		// the page; inferred rules are labelled and their reason follows
+		// the table.
+		basis := strings.Split(line, " | ")[2]
+		for _, b := range r.Bases {
+			if b.Kind == rule.Inferred {
+				require.Contains(t, basis, "*inferred* (reason below)", r.Name)
+				require.Contains(t, md, "- `"+string(r.Name)+"` (inferred): ", r.Name)
+				continue
+			}
+			require.Contains(t, basis, "**"+b.Kind.String()+"**", r.Name)
+			require.Contains(t, basis, b.Page.URL, r.Name)
+			if b.Kind == rule.Must || b.Kind == rule.Should {
+				require.Contains(t, basis, `"`+b.Word+`"`, r.Name)
+			} else {
+				require.Contains(t, basis, b.Word, r.Name)
+			}
+			if b.Why != "" {
+				require.Contains(t, md, "- `"+string(r.Name)+"` ("+b.Kind.String(), r.Name)
+			}
+		}
+		if r.Inferred() {
+			require.True(t, strings.HasPrefix(basis, "*inferred*"), basis)
+		}
 		last = i
 	}
 	require.NotContains(t, md, "MEMORY_ALLOCATION_ALIGNMENT |", "tables use MAA")

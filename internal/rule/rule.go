@@ -5,8 +5,9 @@ import "fmt"
 // Name is the public, stable name of a rule, such as "DoubleFree".
 type Name string
 
-// Severity follows the wording of the NDIS documentation: Error for "must",
-// Warning for "should" and for costs that NDIS absorbs.
+// Severity follows the rule's basis (see Basis and Rule.CheckBasis): Error for
+// "must", a DDI compliance rule or a bug check; Warning for "should" and for
+// costs that NDIS absorbs.
 type Severity uint8
 
 const (
@@ -30,15 +31,19 @@ func (s Severity) String() string {
 type Rule struct {
 	Name     Name
 	Severity Severity
-	Group    string // Pools, Structures, Send and receive, Lifecycle
+	Group    string // Pools, Structures, Send and receive, Lifecycle, IRQL and locks
 	Summary  string // the rule in one line
-	Sources  []Source
+	// Bases are what the severity rests on, the one it rests on first
+	// (Primary). CheckBasis states the policy.
+	Bases   []Basis
+	Sources []Source // every page the rule rests on, the bases' pages among them
 }
 
-// Source is an NDIS documentation page a rule rests on.
+// Source is a documentation page a rule rests on.
 type Source struct {
-	ID  string // the contract's source tag, such as "S16"
-	URL string
+	ID    string // ndissim's tag for the page, such as "S16" (see docs/rules.md)
+	Title string // the page's title, such as "NdisFreeNetBufferList"
+	URL   string
 }
 
 // Lookup returns the catalogue entry for name.
