@@ -132,23 +132,6 @@ var pendingSimCoverage = []rule.Name{
 	rule.MdlAndDataNeedsDataPool,
 	rule.RetreatMemoryNotReleased,
 	rule.RetreatAllocates,
-	rule.SendWhilePausing,
-	rule.SourceHandleNotSet,
-	rule.SendWithoutData,
-	rule.CloseWithOidsOutstanding,
-	rule.BindWithoutOpen,
-	rule.OpenOutsideBind,
-	rule.CloseOutsideUnbind,
-	rule.HandleUsedAfterClose,
-	rule.PnPStatusInvalid,
-	rule.PnPEventFailed,
-	rule.ResourcesKeptPastUnbind,
-	rule.IrqlTooHigh,
-	rule.IrqlTooLow,
-	rule.DispatchFlagMismatch,
-	rule.SpinLockHeldAtReturn,
-	rule.SpinLockReleaseUnheld,
-	rule.SpinLockReacquired,
 }
 
 // testMention matches a test naming a rule as the Go identifier rule.X.
