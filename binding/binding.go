@@ -43,6 +43,7 @@ type Binding struct {
 	frame            // the running callback's IRQL, kind and spin locks
 	waits     int    // callbacks blocked in a wait
 	workItems int    // work items running
+	receiving int    // receive callbacks running (one may wait while another comes)
 	running   op     // the lifecycle callback running (blocked in a wait, if anything runs meanwhile)
 	pnpID     uint32 // the PnP notification pending or running
 	pnpSeq    uint32
@@ -82,7 +83,7 @@ func (b *Binding) Reset(proto Protocol, stack *oid.Stack, d Decider) {
 	b.pools.ResetMAA(stack.MAA)
 	b.pools.SetFaults(nil)
 	b.calls, b.depth, b.step, b.halted = 0, 0, 0, false
-	b.frame, b.waits, b.workItems, b.running = frame{}, 0, 0, opNone
+	b.frame, b.waits, b.workItems, b.receiving, b.running = frame{}, 0, 0, 0, opNone
 	b.pnpID, b.pnpSeq = 0, 0
 	b.reports = b.reports[:0]
 	clear(b.warned)

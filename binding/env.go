@@ -315,42 +315,46 @@ func (b *Binding) Indicate(n int, resources bool) {
 	if b.halted || n <= 0 {
 		return
 	}
-	b.indication = b.indication[:0]
+	// An indication made while an earlier receive callback still runs (it
+	// waits) gets its own list: the binding's buffer is that callback's.
+	nbls := b.indication[:0]
+	if b.receiving > 0 {
+		nbls = nil
+	}
 	for range n {
 		nbl, err := b.pools.AllocateNetBufferList(b.recvPool, 0, 0)
 		if err != nil || nbl.IsNull() {
 			break
 		}
-		b.indication = append(b.indication, nbl)
+		nbls = append(nbls, nbl)
 	}
-	if len(b.indication) == 0 {
+	if b.receiving == 0 {
+		b.indication = nbls
+	}
+	if len(nbls) == 0 {
 		return // NDIS never indicates an empty list
 	}
 	var flags ReceiveFlags
 	if resources {
 		flags = ReceiveResources
-		b.resourcesIndicated = append(b.resourcesIndicated, b.indication...)
+		b.resourcesIndicated = append(b.resourcesIndicated, nbls...)
 	} else {
-		for _, nbl := range b.indication {
+		for _, nbl := range nbls {
 			b.pools.SetHolder(nbl, pool.IndicatedToProtocol)
 			b.held = append(b.held, nbl)
 		}
 	}
-	b.recvs += uint64(len(b.indication))
+	b.recvs += uint64(len(nbls))
 	irql := b.callbackIrql()
 	if irql == DispatchLevel {
 		flags |= ReceiveDispatchLevel
 	}
 	if b.tracer != nil {
-		b.trace(ActorMiniport, "ProtocolReceiveNetBufferLists %s%s", joinNBLs(b.indication), flagText(flags))
+		b.trace(ActorMiniport, "ProtocolReceiveNetBufferLists %s%s", joinNBLs(nbls), flagText(flags))
 	}
-	// The indication is copied: a receive callback that waits lets another
-	// indication reuse the binding's buffer meanwhile.
-	nbls := b.indication
-	if b.waits > 0 {
-		nbls = append([]pool.NBL(nil), nbls...)
-	}
+	b.receiving++
 	b.call("ProtocolReceiveNetBufferLists", cbReceive, irql, func() { b.proto.ReceiveNetBufferLists(&b.nd, nbls, flags) })
+	b.receiving--
 	if resources {
 		// The miniport takes its NBLs back the moment the callback returns.
 		for _, nbl := range nbls {
