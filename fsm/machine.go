@@ -33,6 +33,10 @@ func (*noCopy) Unlock() {}
 type Machine struct {
 	_ noCopy
 
+	// f is the looplab machine that runs callbacks. A machine made by New
+	// has none to run and no looplab machine: its transitions are the
+	// table's, checked against looplab's by the tests, and cost no
+	// allocation on the simulator's path.
 	f *lfsm.FSM
 
 	// state mirrors f.Current(). looplab's Current takes a read lock, which
@@ -60,14 +64,8 @@ func newLooplab(cbs lfsm.Callbacks) *lfsm.FSM {
 	return lfsm.NewFSM(string(Unbound), lfsmEvents, cbs)
 }
 
-// New returns a machine in Unbound.
-func New() *Machine {
-	m, err := NewWithCallbacks(nil)
-	if err != nil {
-		panic("fsm: " + err.Error()) // no keys, so no key can be unknown
-	}
-	return m
-}
+// New returns a machine in Unbound with no callbacks.
+func New() *Machine { return &Machine{state: Unbound} }
 
 // NewWithCallbacks returns a machine in Unbound that runs cbs, keyed as in
 // looplab: before_<event>, leave_<State>, enter_<State>, after_<event>, the
@@ -222,6 +220,10 @@ func (m *Machine) Fire(ev Event) error {
 	if !m.Can(ev) {
 		return &InvalidEventError{Event: ev, State: m.state}
 	}
+	if m.f == nil {
+		m.state = dst[edge{m.state, ev}]
+		return nil
+	}
 	// Background, never a caller's context: looplab derives the transition's
 	// context from it and, once that is cancelled, leaves the transition
 	// half-open so that every later event fails.
@@ -237,7 +239,9 @@ func (m *Machine) Fire(ev Event) error {
 // callback map.
 func (m *Machine) Reset() {
 	m.mustNotBeHeld("Reset")
-	m.f.SetState(string(Unbound))
+	if m.f != nil {
+		m.f.SetState(string(Unbound))
+	}
 	m.state = Unbound
 }
 
