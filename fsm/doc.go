@@ -9,6 +9,12 @@
 // stays in Opening, Restarting, Pausing or Closing until the completion event
 // fires. That keeps pended and synchronous completions on the same edges.
 //
+// The lifecycle is declared once, as a table that is also a looplab/fsm
+// machine: looplab draws the diagrams and runs a machine with callbacks
+// (NewWithCallbacks). The machine the simulator drives (New) walks the same
+// table directly, because looplab allocates on every event and a campaign
+// fires millions; a test checks the two agree on every edge.
+//
 // The package knows nothing of pools or time; the binding package drives it
 // and decides when each event happens.
 //
