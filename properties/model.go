@@ -61,13 +61,13 @@ func (o Op) String() string {
 // The decisions NDIS and the miniport make inside a step: the binding's
 // Decisions, then allocation failures.
 const (
-	fateAllocFails = int(binding.DecideSendFails) // index after the seven Decisions
+	fateAllocFails = int(binding.DecideOidCompletesNow) // index after the binding's Decisions
 	numFates       = fateAllocFails + 1
 )
 
 var fateNames = [numFates]string{
 	"open-pends", "open-fails", "close-pends", "oid-pends", "oid-fails",
-	"send-completes-now", "send-fails", "alloc-fails",
+	"send-completes-now", "send-fails", "dispatch", "oid-completes-now", "alloc-fails",
 }
 
 // Fate is what NDIS decides inside one step, by kind of decision: bit j of
@@ -248,7 +248,7 @@ func randomStep(r *rand.Rand, o Observation, w sim.Workload, buf []Op) Step {
 		s.N, s.OK = 1+r.Intn(3), r.Intn(4) == 3
 	}
 	p := [numFates]float64{
-		w.Pend, w.OIDFailure / 4, w.Pend, w.Pend, w.OIDFailure, 1 - w.Pend, w.SendFailure, w.AllocationFailure,
+		w.Pend, w.OIDFailure / 4, w.Pend, w.Pend, w.OIDFailure, 1 - w.Pend, w.SendFailure, 0.5, 0.25, w.AllocationFailure,
 	}
 	for k := range s.Fate {
 		for j := range 4 {
