@@ -67,6 +67,21 @@ func runCheck(cmd *cobra.Command, args []string, f checkFlags) error {
 		return inputError{err}
 	}
 	designs, err := loadDesigns(cmd.Context(), args, f.designs)
+	if errors.As(err, new(interruptedError)) {
+		// Still a whole report, saying nothing ran.
+		notRun := append([]string(nil), args...)
+		for _, name := range f.designs {
+			notRun = append(notRun, "go:"+name)
+		}
+		report := jsonReport{Version: sim.Version, Seed: f.seed, Designs: []sim.Report{}, Interrupted: true, NotRun: notRun}
+		if len(notRun) == 0 {
+			report.NotRun = []string{"embedded:default"}
+		}
+		if err := printSummary(cmd.OutOrStdout(), report, f.json); err != nil {
+			return err
+		}
+		return interruptedError{}
+	}
 	if err != nil {
 		return err
 	}

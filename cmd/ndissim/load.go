@@ -85,6 +85,8 @@ func designOfTrace(tracePath string, tf sim.TraceFile, designPath string) (sim.D
 			return sim.Design{}, traceErr("origin: the trace was recorded on a built-in design this ndissim does not have; `ndissim designs` lists those it has")
 		}
 		return g.Design(), nil
+	case strings.HasPrefix(origin, "embedded:"):
+		return sim.Design{}, traceErr("origin: the trace was recorded on an embedded design this ndissim does not have")
 	case origin == "":
 		return sim.Design{}, traceErr("origin: the design file was outside the trace's directory when the trace was written, so the trace does not name it; give it: ndissim replay TRACEFILE DESIGNFILE")
 	case !filepath.IsLocal(filepath.FromSlash(origin)):
