@@ -88,9 +88,8 @@ func TestEverySignalEndsEveryCommandWithinASecond(t *testing.T) {
 		require.NoError(t, cmd.Start())
 		waited := make(chan error, 1)
 		go func() { waited <- cmd.Wait() }()
-		var err error
 		select {
-		case err = <-waited: // it ended before the signal was due
+		case <-waited: // it ended before the signal was due
 			continue
 		case <-time.After(delay):
 		}
@@ -100,6 +99,7 @@ func TestEverySignalEndsEveryCommandWithinASecond(t *testing.T) {
 		if twice {
 			_ = cmd.Process.Signal(sig)
 		}
+		var err error
 		select {
 		case err = <-waited:
 		case <-time.After(time.Second):
