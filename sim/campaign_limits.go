@@ -10,9 +10,11 @@ import (
 // machine, so that a command line accepted on a laptop is accepted in CI
 // and gives the same report there.
 const (
-	// MaxWorkers bounds parallel workers: each holds an engine, and more
-	// workers than this gain nothing on any machine ndissim targets.
-	MaxWorkers = 256
+	// MaxWorkers bounds parallel workers. Each holds an engine and the
+	// choices of its run in hand, about 3 MB at MaxSteps: 64 workers stay
+	// near 200 MB (docs/reliability.md), and more gain nothing on the
+	// machines ndissim runs on.
+	MaxWorkers = 64
 	// MaxRuns bounds the runs of one design. A check keeps no per-run
 	// memory, so the bound only keeps counts well inside an int.
 	MaxRuns = 1_000_000_000

@@ -61,7 +61,7 @@ func TestFlagBoundsAreCheckedBeforeAnythingRuns(t *testing.T) {
 	}
 	code, _, errs := ndissim(t, "check", "--workers", "1000000")
 	require.Equal(t, exitInput, code)
-	require.Contains(t, errs, "expected 0 (one per CPU, at most 256) to 256")
+	require.Contains(t, errs, "expected 0 (one per CPU, at most 64) to 64")
 	code, out2, _ := ndissim(t, "check", "--seed", "18446744073709551615", "--runs", "1", "--steps", "3", "--out", t.TempDir())
 	require.Equal(t, exitOK, code, out2)
 }

@@ -62,7 +62,7 @@ func TestEverySignalEndsEveryCommandWithinASecond(t *testing.T) {
 		{"check", "--no-progress", "--runs", "1000000000", "--out", out},
 		{"check", "--json", "--strict", short, "--runs", "1000000000", "--steps", "100000", "--workers", "4", "--verify", "1000", "--out", out},
 		{"check", "--json", "--design", "broken-backfill-from-bind", "--design", "ndisprot", "--steps", "100000", "--verify", "100000", "--out", out},
-		{"check", "--json", "--workers", "256", "--runs", "1000000000", "--out", out},
+		{"check", "--json", "--workers", "64", "--runs", "1000000000", "--out", out},
 		{"run", "--steps", "100000", "--design", "ndisprot"},
 		{"replay", trace},
 		{"validate", short},
