@@ -2,13 +2,14 @@ package sim
 
 import (
 	"context"
-	"errors"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"hash/fnv"
-	"os"
 	"path/filepath"
-	"runtime"
+	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/ndissim/ndissim/internal/rule"
 )
@@ -20,16 +21,18 @@ const DefaultSeed = 1
 // DefaultRuns is the runs of a check that names none.
 const DefaultRuns = 1000
 
-// CheckOptions steer a check of one design.
+// CheckOptions steer a check of one design. Validate gives their bounds.
 type CheckOptions struct {
 	Seed    uint64
 	Runs    int
 	Steps   int    // overrides the workload's steps when > 0
-	Workers int    // 0: one per CPU
+	Workers int    // 0: one per CPU, at most MaxWorkers
 	OutDir  string // where trace files go; empty: none are written
 	// Verify re-runs this many of the seeds on a fresh engine and compares
 	// their streams and findings: a determinism self-check.
 	Verify int
+	// NoShrink saves each finding's run as it was drawn.
+	NoShrink bool
 	// Progress, if set, is told the runs done and findings so far, from the
 	// goroutine that called Check.
 	Progress func(runs, findings int)
@@ -49,18 +52,22 @@ type Report struct {
 
 // FindingReport is one finding of a check, shrunk and saved.
 type FindingReport struct {
-	Rule        rule.Name `json:"rule"`
-	Severity    string    `json:"severity"`
-	Seed        uint64    `json:"seed"`
-	Step        int       `json:"step"`
-	State       string    `json:"state"`
-	Message     string    `json:"message"`
-	Objects     []string  `json:"objects,omitempty"`
-	Trace       string    `json:"trace,omitempty"`
-	ShrunkSteps int       `json:"shrunk_steps"`
-	Minimal     bool      `json:"minimal"`
-	Replay      string    `json:"replay,omitempty"`
-	Lines       []string  `json:"-"`
+	Rule     rule.Name `json:"rule"`
+	Severity string    `json:"severity"`
+	Seed     uint64    `json:"seed"`
+	// Step is the tick of the seed's own run (not the shrunk one) at which
+	// the rule broke, so it is the same whether or not the run was shrunk.
+	Step        int      `json:"step"`
+	State       string   `json:"state"`
+	Message     string   `json:"message"`
+	Objects     []string `json:"objects,omitempty"`
+	Trace       string   `json:"trace,omitempty"`
+	TraceError  string   `json:"trace_error,omitempty"`
+	ShrunkSteps int      `json:"shrunk_steps"`
+	Minimal     bool     `json:"minimal"`
+	Unshrunk    bool     `json:"unshrunk,omitempty"`
+	Replay      string   `json:"replay,omitempty"`
+	Lines       []string `json:"-"`
 }
 
 // Failed reports whether the design failed the check.
@@ -73,155 +80,159 @@ func (r *Report) Failed(strict bool) bool {
 	return len(r.Nondeterm) > 0
 }
 
-// seedResult is what a check keeps of one run until the runs before it are
-// merged: its step count and its findings, nothing else.
-type seedResult struct {
-	steps    int
-	findings []rule.Finding
+// found is a finding the search kept: the first of its rule, or the error
+// that ended the search, with the run that drew it.
+type found struct {
+	seed   uint64
+	f      rule.Finding
+	stream []uint32 // nil only if the worker did not keep it (never expected)
+	steps  int
+}
+
+// campaign is one check of one design.
+type campaign struct {
+	d       Design
+	opt     CheckOptions
+	engines []*Engine
+	pending *batch
+	warned  map[rule.Name]bool
+	found   []found // warnings, first of each rule, in seed order
+	errRun  *found
+	rep     Report
 }
 
 // Check runs seeds Seed, Seed+1, ... of d until Runs are done or the first
 // error finding; warnings are collected on the way. The report is the same
 // for any number of workers: workers take seeds in batches and results are
-// merged in seed order. Cancelling ctx stops the check between batches; the
-// report then covers the runs merged so far and is marked Interrupted.
+// merged in seed order. Cancelling ctx stops the check within a run's
+// length at worst, and Check itself returns at once: the report then covers
+// the runs finished so far, saves what they found unshrunk, and is marked
+// Interrupted. Check fails only on options outside their bounds (an
+// *OptionError); a trace that cannot be written is the finding's TraceError.
 func Check(ctx context.Context, d Design, opt CheckOptions) (Report, error) {
+	if err := opt.Validate(); err != nil {
+		return Report{}, err
+	}
 	if opt.Steps > 0 {
 		d.Workload.Steps = opt.Steps
 	}
-	workers := opt.Workers
-	if workers <= 0 {
-		workers = runtime.GOMAXPROCS(0)
+	c := &campaign{d: d, opt: opt, warned: map[rule.Name]bool{},
+		rep: Report{Name: d.Name, File: d.File, Findings: []FindingReport{}}}
+	c.engines = make([]*Engine, opt.workerCount())
+	for i := range c.engines {
+		c.engines[i] = NewEngine(d)
 	}
-	rep := Report{Name: d.Name, File: d.File, Findings: []FindingReport{}}
-	engines := make([]*Engine, workers)
-	for i := range engines {
-		engines[i] = NewEngine(d)
+	c.search(ctx)
+	all := c.found
+	if c.errRun != nil {
+		all = append(all, *c.errRun)
 	}
-	var errSeed *uint64
-	var errFinding rule.Finding
-	var warnings []warning
-	warned := map[rule.Name]bool{}
-	batch := workers * 32
-	results := make([]seedResult, batch)
-	for start := 0; start < opt.Runs && errSeed == nil; start += batch {
-		if ctx.Err() != nil {
-			rep.Interrupted = true
-			break
-		}
-		n := min(batch, opt.Runs-start)
-		runBatch(engines, opt.Seed+uint64(start), results[:n])
-		for i := range n {
-			seed := opt.Seed + uint64(start+i)
-			rep.Runs++
-			rep.Steps += int64(results[i].steps)
-			for _, f := range results[i].findings {
-				if f.Severity == rule.Error {
-					s := seed
-					errSeed, errFinding = &s, f
-					break
-				}
-				if !warned[f.Rule] {
-					warned[f.Rule] = true
-					warnings = append(warnings, warning{seed, f})
-				}
-			}
-			if errSeed != nil {
-				break
-			}
-		}
-		if opt.Progress != nil {
-			opt.Progress(rep.Runs, len(warnings)+btoi(errSeed != nil))
-		}
+	for _, f := range all {
+		c.rep.Findings = append(c.rep.Findings, c.explain(ctx, f))
 	}
-	if errSeed != nil {
-		warnings = append(warnings, warning{*errSeed, errFinding})
+	if !c.rep.Interrupted {
+		c.verify(ctx)
 	}
-	e := engines[0]
-	for _, w := range warnings {
-		budget := ShrinkBudget
-		if ctx.Err() != nil {
-			budget = 0 // interrupted: save what was found, unshrunk, at once
-		}
-		fr, err := e.explain(w.seed, w.f, d, opt.OutDir, budget)
-		if err != nil {
-			return rep, err
-		}
-		rep.Findings = append(rep.Findings, fr)
-	}
-	rep.Verified, rep.Nondeterm = verify(d, opt, rep.Runs)
-	return rep, nil
+	return c.rep, nil
 }
 
-type warning struct {
-	seed uint64
-	f    rule.Finding
+// explain shrinks the run that drew a finding, replays the shrunk run with a
+// trace, and saves it. Once the check is interrupted it saves the run as it
+// was drawn, without replaying anything.
+func (c *campaign) explain(ctx context.Context, f found) FindingReport {
+	fr := FindingReport{Rule: f.f.Rule, Severity: f.f.Severity.String(), Seed: f.seed, Step: f.f.Step,
+		State: f.f.State, Message: f.f.Message, Objects: f.f.Objects,
+		ShrunkSteps: f.steps, Unshrunk: true}
+	stream := f.stream
+	if !c.rep.Interrupted || stream == nil {
+		var s shrunkRun
+		if await(ctx, func(stop *atomic.Bool) { s = c.shrink(f, stop) }) {
+			stream, fr.ShrunkSteps, fr.Minimal, fr.Lines, fr.Unshrunk = s.stream, s.steps, s.minimal, s.lines, c.opt.NoShrink
+		} else {
+			c.interrupt()
+		}
+	}
+	if c.opt.OutDir != "" && stream != nil {
+		c.save(&fr, stream)
+	}
+	return fr
 }
 
-func btoi(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
+// shrunkRun is what shrinking gives back to explain.
+type shrunkRun struct {
+	stream  []uint32
+	steps   int
+	minimal bool
+	lines   []string
 }
 
-// runBatch runs seeds first, first+1, ... into out, split among engines.
-func runBatch(engines []*Engine, first uint64, out []seedResult) {
-	var wg sync.WaitGroup
-	for w, e := range engines {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := w; i < len(out); i += len(engines) {
-				r := e.Run(first + uint64(i))
-				out[i] = seedResult{steps: r.Steps, findings: r.Findings}
-			}
-		}()
+// shrink runs in its own goroutine, on its own engine, so that explain can
+// leave it behind when the check is interrupted.
+func (c *campaign) shrink(f found, stop *atomic.Bool) shrunkRun {
+	e := NewEngine(c.d)
+	stream := f.stream
+	if stream == nil {
+		stream = e.Run(f.seed).Stream
 	}
-	wg.Wait()
+	minimal := false
+	if !c.opt.NoShrink {
+		failing := func(res Result) bool { return hasRule(res.Findings, f.f.Rule) }
+		stream, minimal = e.shrinkFunc(stream, failing, ShrinkBudget, stop.Load)
+	}
+	res := e.Replay(stream, true)
+	return shrunkRun{stream: stream, steps: res.Steps, minimal: minimal, lines: res.Lines}
 }
 
-// explain shrinks the run of seed that drew f, replays the shrunk run with a
-// trace, and saves it.
-func (e *Engine) explain(seed uint64, f rule.Finding, d Design, outDir string, budget int) (FindingReport, error) {
-	full := e.Run(seed)
-	stream, minimal := e.shrink(full.Stream, f.Rule, budget)
-	shrunk := e.Replay(stream, true)
-	got := findingOf(shrunk.Findings, f.Rule)
-	if got == nil { // cannot happen: Shrink keeps only streams that fail
-		stream, shrunk, got = full.Stream, e.Trace(seed), &f
-	}
-	fr := FindingReport{
-		Rule: got.Rule, Severity: got.Severity.String(), Seed: seed, Step: got.Step, State: got.State,
-		Message: got.Message, Objects: got.Objects, ShrunkSteps: shrunk.Steps, Minimal: minimal, Lines: shrunk.Lines,
-	}
-	if outDir == "" {
-		return fr, nil
-	}
-	tf := TraceFile{Version: Version, Design: d.Name, Origin: Origin(d), Hash: DesignHash(d), Seed: seed,
-		Rule: got.Rule, Stream: stream, Lines: shrunk.Lines}
-	path := filepath.Join(outDir, fmt.Sprintf("%s-%d-%s.trace", d.Name, seed, got.Rule))
+// save writes the trace of a finding and says in fr where it is and how to
+// replay it, or why it could not be written.
+func (c *campaign) save(fr *FindingReport, stream []uint32) {
+	path := filepath.Join(c.opt.OutDir, TraceName(c.d, fr.Seed, fr.Rule))
+	origin, external := TraceOrigin(c.d, c.opt.OutDir)
+	tf := TraceFile{Version: Version, Design: c.d.Name, Origin: origin, Hash: DesignHash(c.d), Seed: fr.Seed,
+		Rule: fr.Rule, Stream: stream, Lines: fr.Lines, Unshrunk: fr.Unshrunk}
 	if err := WriteFileAtomic(path, tf.Marshal()); err != nil {
-		return fr, err
+		fr.TraceError = err.Error()
+		return
 	}
 	fr.Trace = path
-	fr.Replay = "ndissim replay " + path
-	return fr, nil
-}
-
-func findingOf(fs []rule.Finding, r rule.Name) *rule.Finding {
-	for i := range fs {
-		if fs[i].Rule == r {
-			return &fs[i]
-		}
+	args := []string{"ndissim", "replay", path}
+	if external {
+		args = append(args, c.d.File)
 	}
-	return nil
+	fr.Replay = ShellCommand(args...)
 }
 
-// Origin says where a design comes from, for a trace file.
+// TraceName is the file name of a finding's trace: the design's name, the
+// seed and the rule, and for a design file a tag of its path, so that two
+// files of one name checked together keep their traces apart.
+func TraceName(d Design, seed uint64, r rule.Name) string {
+	name := fmt.Sprintf("%s-%d-%s", safeName(d.Name), seed, r)
+	if isFile(d) {
+		sum := sha256.Sum256([]byte(filepath.Clean(d.File)))
+		name += "-" + hex.EncodeToString(sum[:4])
+	}
+	return name + ".trace"
+}
+
+// isFile reports whether d came from a design file on disk (not a Go
+// design, nor the embedded default, whose File is in parentheses).
+func isFile(d Design) bool { return d.File != "" && !strings.HasPrefix(d.File, "(") }
+
+// safeName keeps a name to characters that are safe in a file name.
+func safeName(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r == '-' || r == '_' || r == '.' || '0' <= r && r <= '9' || 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' {
+			return r
+		}
+		return '_'
+	}, s)
+}
+
+// Origin says where a design comes from: its file's path as given, or
+// "go:NAME" or "embedded:NAME" for a built-in one.
 func Origin(d Design) string {
 	switch {
-	case d.File != "":
+	case isFile(d):
 		return d.File
 	case d.Protocol != "" && d.Protocol != "configurable":
 		return "go:" + d.Protocol
@@ -229,25 +240,46 @@ func Origin(d Design) string {
 	return "embedded:" + d.Name
 }
 
-// verify re-runs up to opt.Verify of the first runs seeds on a fresh engine
-// and returns the seeds whose stream or findings differ.
-func verify(d Design, opt CheckOptions, runs int) (checked int, bad []uint64) {
-	if opt.Verify <= 0 || runs == 0 {
-		return 0, nil
+// verify re-runs up to opt.Verify of the runs' seeds on fresh engines, in
+// its own goroutine so that an interruption can leave it behind; the report
+// then keeps the seeds verified so far.
+func (c *campaign) verify(ctx context.Context) {
+	if c.opt.Verify <= 0 || c.rep.Runs == 0 {
+		return
 	}
-	a, b := NewEngine(d), NewEngine(d)
-	step := max(runs/opt.Verify, 1)
-	for i := 0; i < runs && checked < opt.Verify; i += step {
-		seed := opt.Seed + uint64(i)
-		// a has run other seeds before; b runs only this one: state left
-		// over between runs would show as a difference.
-		a.Run(seed + 1)
-		if fingerprint(a.Run(seed)) != fingerprint(NewEngine(d).Run(seed)) || fingerprint(b.Run(seed)) != fingerprint(a.Run(seed)) {
-			bad = append(bad, seed)
+	var mu sync.Mutex
+	checked, bad := 0, []uint64(nil)
+	ok := await(ctx, func(stop *atomic.Bool) {
+		a, b := NewEngine(c.d), NewEngine(c.d)
+		step := max(c.rep.Runs/c.opt.Verify, 1)
+		for i, n := 0, 0; i < c.rep.Runs && n < c.opt.Verify && !stop.Load(); i, n = i+step, n+1 {
+			seed := c.opt.Seed + uint64(i)
+			same := sameRuns(c.d, a, b, seed)
+			mu.Lock()
+			checked++
+			if !same {
+				bad = append(bad, seed)
+			}
+			mu.Unlock()
 		}
-		checked++
+	})
+	mu.Lock()
+	defer mu.Unlock()
+	c.rep.Verified, c.rep.Nondeterm = checked, append([]uint64(nil), bad...)
+	if len(c.rep.Nondeterm) == 0 {
+		c.rep.Nondeterm = nil
 	}
-	return checked, bad
+	if !ok {
+		c.rep.Interrupted = true
+	}
+}
+
+// sameRuns runs seed on a, which has run other seeds before, on b, and on a
+// fresh engine: state left over between runs would show as a difference.
+func sameRuns(d Design, a, b *Engine, seed uint64) bool {
+	a.Run(seed + 1)
+	fa := fingerprint(a.Run(seed))
+	return fa == fingerprint(NewEngine(d).Run(seed)) && fingerprint(b.Run(seed)) == fa
 }
 
 func fingerprint(r Result) uint64 {
@@ -259,28 +291,4 @@ func fingerprint(r Result) uint64 {
 		fmt.Fprint(h, f.Error(), ";")
 	}
 	return h.Sum64()
-}
-
-// WriteFileAtomic writes data to a temporary file beside path and renames
-// it over path, so that a kill at any moment leaves the old file or the new.
-func WriteFileAtomic(path string, data []byte) error {
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return err
-	}
-	f, err := os.CreateTemp(filepath.Dir(path), ".ndissim-*.tmp")
-	if err != nil {
-		return err
-	}
-	_, werr := f.Write(data)
-	serr := f.Sync()
-	cerr := f.Close()
-	if err := errors.Join(werr, serr, cerr); err != nil {
-		os.Remove(f.Name())
-		return err
-	}
-	if err := os.Rename(f.Name(), path); err != nil {
-		os.Remove(f.Name())
-		return err
-	}
-	return nil
 }

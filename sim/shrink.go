@@ -23,9 +23,21 @@ func (e *Engine) shrink(stream []uint32, r rule.Name, budget int) ([]uint32, boo
 // shorter or simpler stream whenever fails says its replay still fails, and
 // makes at most budget replays.
 func (e *Engine) ShrinkFunc(stream []uint32, failing func(Result) bool, budget int) ([]uint32, bool) {
+	return e.shrinkFunc(stream, failing, budget, nil)
+}
+
+// shrinkFunc is ShrinkFunc that also ends, not minimal, once stopped (if
+// given) says so; it asks before every replay, so that an interrupted check
+// waits for one replay at most.
+func (e *Engine) shrinkFunc(stream []uint32, failing func(Result) bool, budget int, stopped func() bool) ([]uint32, bool) {
 	s := append([]uint32(nil), stream...)
+	halted := false
 	fails := func(c []uint32) bool {
 		budget--
+		if stopped != nil && stopped() {
+			budget, halted = 0, true
+			return false
+		}
 		return failing(e.Replay(c, false))
 	}
 	for budget > 0 {
@@ -51,7 +63,7 @@ func (e *Engine) ShrinkFunc(stream []uint32, failing func(Result) bool, budget i
 			}
 		}
 		if !progress {
-			return s, true
+			return s, !halted
 		}
 	}
 	return s, false

@@ -8,7 +8,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/ndissim/ndissim/fsm"
-	"github.com/ndissim/ndissim/internal/designfile"
 	"github.com/ndissim/ndissim/internal/rule"
 	"github.com/ndissim/ndissim/sim"
 )
@@ -101,15 +100,21 @@ func newValidate() *cobra.Command {
 		Short: "parse and validate design files only",
 		Args:  positional(cobra.MinimumNArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := nonEmpty(args); err != nil {
+				return err
+			}
+			results, err := interruptible(cmd.Context(), func() ([]validated, error) { return validateFiles(args), nil })
+			if err != nil {
+				return err
+			}
 			var errs []string
-			for _, f := range args {
-				d, err := designfile.ReadFile(f)
-				if err != nil {
-					errs = append(errs, err.Error())
+			for _, r := range results {
+				if r.err != nil {
+					errs = append(errs, r.err.Error())
 					continue
 				}
 				fmt.Fprintf(cmd.OutOrStdout(), "%s: ok: design %s, protocol %s, stack %s, %d change(s)\n",
-					f, d.Name, d.Protocol, d.Stack, len(d.Changes))
+					r.file, r.d.Name, r.d.Protocol, r.d.Stack, len(r.d.Changes))
 			}
 			if len(errs) > 0 {
 				return inputError{fmt.Errorf("%s", strings.Join(errs, "\nndissim: "))}
@@ -117,6 +122,24 @@ func newValidate() *cobra.Command {
 			return nil
 		},
 	}
+}
+
+// validated is one file's outcome for validate.
+type validated struct {
+	file string
+	d    sim.Design
+	err  error
+}
+
+// validateFiles reads every file, printing nothing, so that an interruption
+// can leave it behind.
+func validateFiles(files []string) []validated {
+	out := make([]validated, 0, len(files))
+	for _, f := range files {
+		d, err := readDesign(f)
+		out = append(out, validated{file: f, d: d, err: err})
+	}
+	return out
 }
 
 func newDesigns() *cobra.Command {

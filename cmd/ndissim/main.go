@@ -1,7 +1,9 @@
 // Command ndissim checks the buffer-management design of an NDIS 6 protocol
 // driver against the rule catalogue by seeded, deterministic simulation.
 //
-// Exit codes: 0 no finding that counts, 1 findings, 2 bad input or usage.
+// Exit codes: 0 no finding that counts, 1 findings, 2 bad input or usage,
+// 130 or 143 interrupted by SIGINT or SIGTERM before anything that counts
+// was found.
 package main
 
 import (
@@ -23,6 +25,8 @@ const (
 	exitOK       = 0
 	exitFindings = 1
 	exitInput    = 2
+	exitSIGINT   = 130 // 128 + the signal's number, as shells report it
+	exitSIGTERM  = 143
 )
 
 // inputError is bad input or usage: exit 2, nothing run.
@@ -37,10 +41,34 @@ type findingsError struct{}
 func (findingsError) Error() string { return "findings" }
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
-	stop()
-	os.Exit(code)
+	ctx, cancel := context.WithCancelCause(context.Background())
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	go watchSignals(sigs, cancel)
+	os.Exit(run(ctx, os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// watchSignals ends the command's context on the first signal, so that it
+// stops and reports what it has, and exits at once on the second: a user who
+// presses Ctrl-C twice does not want to wait for the report.
+func watchSignals(sigs <-chan os.Signal, cancel context.CancelCauseFunc) {
+	cancel(signalCause{<-sigs})
+	second := <-sigs
+	fmt.Fprintln(os.Stderr, "\nndissim: second signal: exiting at once")
+	os.Exit(signalCode(second))
+}
+
+// signalCause is why a command's context ended: a signal.
+type signalCause struct{ sig os.Signal }
+
+func (c signalCause) Error() string { return "interrupted by " + c.sig.String() }
+
+// signalCode is the exit code for a command stopped by sig.
+func signalCode(sig os.Signal) int {
+	if sig == syscall.SIGTERM {
+		return exitSIGTERM
+	}
+	return exitSIGINT
 }
 
 // run executes one command line and returns its exit code.
@@ -49,11 +77,19 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	root.SetArgs(args)
 	err := root.ExecuteContext(ctx)
 	var fe findingsError
+	var ie interruptedError
 	switch {
 	case err == nil:
 		return exitOK
 	case errors.As(err, &fe):
 		return exitFindings
+	case errors.As(err, &ie):
+		fmt.Fprintln(stderr, "ndissim: interrupted")
+		var sc signalCause
+		if errors.As(context.Cause(ctx), &sc) {
+			return signalCode(sc.sig)
+		}
+		return exitSIGINT
 	default:
 		fmt.Fprintln(stderr, "ndissim:", err)
 		return exitInput
@@ -69,7 +105,9 @@ through bind, pause, restart, stack edits, sends, receives, OID requests and
 faults chosen by a seed, and reports every broken rule of its catalogue with a
 short trace that replays exactly.
 
-Exit codes: 0 no finding that counts, 1 findings, 2 bad input or usage.`,
+Exit codes: 0 no finding that counts, 1 findings, 2 bad input or usage,
+130 (SIGINT) or 143 (SIGTERM) interrupted with nothing that counts found
+so far. A second signal exits at once.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}

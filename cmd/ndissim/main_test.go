@@ -89,24 +89,27 @@ func TestFoundTraceReplaysToTheSameFinding(t *testing.T) {
 	var rep jsonReport
 	require.NoError(t, json.Unmarshal([]byte(out), &rep))
 	fr := rep.Designs[0].Findings[0]
-	require.Equal(t, "ndissim replay "+fr.Trace, fr.Replay)
+	// The design file is outside the trace's directory: replay is told it.
+	require.Equal(t, "ndissim replay "+fr.Trace+" "+f, fr.Replay)
 
-	code, out, _ = ndissim(t, "replay", fr.Trace)
+	code, out, _ = ndissim(t, "replay", fr.Trace, f)
 	require.Equal(t, exitFindings, code, out)
 	require.Contains(t, out, "reproduced: "+string(fr.Rule))
 
-	// The design is fixed: the trace no longer matches it.
+	// The design is fixed: replay says so, and that the rest needs a check.
 	require.NoError(t, os.WriteFile(f, []byte(strings.Replace(shortDesign, "rebuild: never", "rebuild: when-grown", 1)), 0o644))
-	code, _, errs := ndissim(t, "replay", fr.Trace)
-	require.Equal(t, exitInput, code)
-	require.Contains(t, errs, "has changed since this trace was recorded")
+	code, out, _ = ndissim(t, "replay", fr.Trace, f)
+	require.Equal(t, exitOK, code, out)
+	require.Contains(t, out, "the design has changed since this trace was recorded")
+	require.Contains(t, out, "fixed on these moves")
+	require.Contains(t, out, "run check again for the rest")
 }
 
 func TestReplayRefusesAnEditedTrace(t *testing.T) {
-	p := writeFile(t, "x.trace", "# ndissim trace v1\nversion: 0.1.0\nrule: NoSuchRule\n")
+	p := writeFile(t, "x.trace", "# ndissim trace v2\nversion: 0.2.0\ndesign: \"d\"\norigin: \"\"\nhash: h\nseed: 1\nrule: NoSuchRule\n")
 	code, _, errs := ndissim(t, "replay", p)
 	require.Equal(t, exitInput, code)
-	require.Contains(t, errs, "x.trace:3")
+	require.Contains(t, errs, "x.trace:7")
 	require.Contains(t, errs, "not a rule")
 }
 

@@ -2,7 +2,7 @@ package main
 
 import (
 	"fmt"
-	"os"
+	"io"
 
 	"github.com/spf13/cobra"
 
@@ -19,7 +19,11 @@ func newRun() *cobra.Command {
 		Short: "one run of a design, printing every step of its trace",
 		Args:  positional(cobra.MaximumNArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			ds, err := loadDesigns(args, designs)
+			if steps < 0 || steps > sim.MaxSteps {
+				return inputError{&sim.OptionError{Option: "steps", Value: fmt.Sprint(steps),
+					Want: fmt.Sprintf("0 (the design's workload.steps) to %d, the bound of workload.steps", sim.MaxSteps)}}
+			}
+			ds, err := loadDesigns(cmd.Context(), args, designs)
 			if err != nil {
 				return err
 			}
@@ -30,7 +34,10 @@ func newRun() *cobra.Command {
 			if steps > 0 {
 				d.Workload.Steps = steps
 			}
-			res := sim.NewEngine(d).Trace(seed)
+			res, err := interruptible(cmd.Context(), func() (sim.Result, error) { return sim.NewEngine(d).Trace(seed), nil })
+			if err != nil {
+				return err
+			}
 			w := cmd.OutOrStdout()
 			fmt.Fprintf(w, "# %s, seed %d, %d steps\n", d.Name, seed, res.Steps)
 			for _, l := range res.Lines {
@@ -40,14 +47,14 @@ func newRun() *cobra.Command {
 		},
 	}
 	cmd.Flags().Uint64Var(&seed, "seed", sim.DefaultSeed, "the run's seed")
-	cmd.Flags().IntVar(&steps, "steps", 0, "environment moves (0: the design's workload.steps)")
+	cmd.Flags().IntVar(&steps, "steps", 0, fmt.Sprintf("environment moves, at most %d (0: the design's workload.steps)", sim.MaxSteps))
 	cmd.Flags().StringArrayVar(&designs, "design", nil, "a built-in Go design instead of a FILE")
 	return cmd
 }
 
 // verdict prints the findings of one run and returns findingsError when
 // one of them is an error.
-func verdict(w interface{ Write([]byte) (int, error) }, fs []rule.Finding) error {
+func verdict(w io.Writer, fs []rule.Finding) error {
 	failed := false
 	for _, f := range fs {
 		fmt.Fprintf(w, "finding: %s\n", f.Error())
@@ -64,39 +71,87 @@ func verdict(w interface{ Write([]byte) (int, error) }, fs []rule.Finding) error
 
 func newReplay() *cobra.Command {
 	return &cobra.Command{
-		Use:   "replay TRACEFILE",
-		Short: "re-execute a saved trace: exit 1 if its finding reproduces, 0 if not",
-		Args:  positional(cobra.ExactArgs(1)),
+		Use:   "replay TRACEFILE [DESIGNFILE]",
+		Short: "re-execute a saved trace: exit 1 if its rule still breaks, 0 if not",
+		Long: `replay re-executes the moves a trace recorded on the design it names (a design
+file inside the trace's directory, the embedded default or a built-in Go
+design), or on DESIGNFILE when given. It exits 1 when the trace's rule still
+breaks, 0 when it no longer does, and 2 when the trace is damaged, edited,
+from another version of ndissim, or names no design it may read. When the
+design has changed since the trace was recorded, it says so, and a 0 means
+the design is fixed on these moves: run check again for the rest.`,
+		Args: positional(cobra.RangeArgs(1, 2)),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			data, err := os.ReadFile(args[0])
+			if err := nonEmpty(args); err != nil {
+				return err
+			}
+			designPath := ""
+			if len(args) == 2 {
+				designPath = args[1]
+			}
+			r, err := interruptible(cmd.Context(), func() (replayed, error) { return replayTrace(args[0], designPath) })
 			if err != nil {
-				return inputError{fmt.Errorf("%s: cannot read the trace file: %w", args[0], err)}
+				return err
 			}
-			tf, err := sim.ParseTrace(args[0], data)
-			if err != nil {
-				return inputError{err}
-			}
-			d, err := designFromOrigin(tf.Origin)
-			if err != nil {
-				return inputError{fmt.Errorf("%s: %w", args[0], err)}
-			}
-			if h := sim.DesignHash(d); h != tf.Hash {
-				return inputError{fmt.Errorf("%s: the design %s has changed since this trace was recorded (hash %s, now %s); run check again to get a trace of the design as it is", args[0], tf.Origin, tf.Hash, h)}
-			}
-			res := sim.NewEngine(d).Replay(tf.Stream, true)
-			w := cmd.OutOrStdout()
-			fmt.Fprintf(w, "# replay of %s: design %s, seed %d, expecting %s\n", args[0], tf.Design, tf.Seed, tf.Rule)
-			for _, l := range res.Lines {
-				fmt.Fprintln(w, l)
-			}
-			for _, f := range res.Findings {
-				if f.Rule == tf.Rule {
-					fmt.Fprintf(w, "reproduced: %s\n", f.Error())
-					return findingsError{}
-				}
-			}
-			fmt.Fprintf(w, "not reproduced: %s no longer breaks %s\n", tf.Design, tf.Rule)
-			return nil
+			return r.print(cmd.OutOrStdout(), args[0])
 		},
 	}
+}
+
+// replayed is a trace replayed on a design, ready to print.
+type replayed struct {
+	tf      sim.TraceFile
+	d       sim.Design
+	changed bool
+	res     sim.Result
+}
+
+// replayTrace reads a trace and its design and replays it; it prints
+// nothing, so that an interruption can leave it behind.
+func replayTrace(tracePath, designPath string) (replayed, error) {
+	tf, err := sim.ReadTrace(tracePath)
+	if err != nil {
+		return replayed{}, inputError{err}
+	}
+	if err := tf.CheckVersion(tracePath); err != nil {
+		return replayed{}, inputError{err}
+	}
+	d, err := designOfTrace(tracePath, tf, designPath)
+	if err != nil {
+		return replayed{}, inputError{err}
+	}
+	r := replayed{tf: tf, d: d, changed: sim.DesignHash(d) != tf.Hash}
+	r.res = sim.NewEngine(d).Replay(tf.Stream, true)
+	return r, nil
+}
+
+// print shows the replay and says plainly which case holds.
+func (r replayed) print(w io.Writer, tracePath string) error {
+	fmt.Fprintf(w, "# replay of %s: design %s, seed %d, expecting %s\n", tracePath, r.d.Name, r.tf.Seed, r.tf.Rule)
+	if r.tf.Design != r.d.Name {
+		fmt.Fprintf(w, "# note: the trace was recorded on a design named %q\n", r.tf.Design)
+	}
+	if r.changed {
+		fmt.Fprintf(w, "# the design has changed since this trace was recorded: replaying the recorded moves on the design as it is now\n")
+	}
+	for _, l := range r.res.Lines {
+		fmt.Fprintln(w, l)
+	}
+	for _, f := range r.res.Findings {
+		if f.Rule != r.tf.Rule {
+			continue
+		}
+		if r.changed {
+			fmt.Fprintf(w, "still broken: the changed design breaks %s on these moves: %s\n", r.tf.Rule, f.Error())
+		} else {
+			fmt.Fprintf(w, "reproduced: %s\n", f.Error())
+		}
+		return findingsError{}
+	}
+	if r.changed {
+		fmt.Fprintf(w, "fixed on these moves: the design as it is now does not break %s on the moves this trace recorded; run check again for the rest\n", r.tf.Rule)
+	} else {
+		fmt.Fprintf(w, "not reproduced: %s no longer breaks %s on these moves; run check again for the rest\n", r.d.Name, r.tf.Rule)
+	}
+	return nil
 }

@@ -63,7 +63,7 @@ func Parse(filename string, data []byte) (design sim.Design, err error) {
 	}
 	d := &decoder{file: filename}
 	defer d.catch(&err)
-	root := d.document(data)
+	root := d.document(oneLineBreak(data))
 
 	// A file from a newer ndissim may use fields this one does not know:
 	// saying so is more use than calling them unknown.
@@ -88,6 +88,18 @@ func Parse(filename string, data []byte) (design sim.Design, err error) {
 		Workload: d.workload(top),
 		Source:   bytes.Clone(data),
 	}, nil
+}
+
+// oneLineBreak turns CR LF and lone CR line breaks into LF. YAML reads all
+// three as line breaks, but yaml's messages and this package count lines by
+// LF: without this a file with CR-only line endings was all line 1. Source
+// keeps the file's own bytes.
+func oneLineBreak(data []byte) []byte {
+	if !bytes.Contains(data, []byte("\r")) {
+		return data
+	}
+	data = bytes.ReplaceAll(data, []byte("\r\n"), []byte("\n"))
+	return bytes.ReplaceAll(data, []byte("\r"), []byte("\n"))
 }
 
 // document checks the bytes, parses the one YAML document and returns its

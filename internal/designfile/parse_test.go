@@ -278,3 +278,28 @@ func TestMalformed(t *testing.T) {
 		})
 	}
 }
+
+// A file with CR-only or CR LF line endings reports its errors on the line
+// an editor shows, as one with LF endings does.
+func TestLineEndingsDoNotMoveErrors(t *testing.T) {
+	src := "version: 1\nname: short\nstack:\n  miniport: {name: nic}\n  filters:\n    - {name: qos, data_backfill: 32, context_backfill: 16}\nprotocol:\n  sizing: pool\n  rebuild: never\n"
+	cases := map[string]string{
+		"syntax": src + "workload: [\n",
+		"field":  strings.Replace(src, "sizing: pool", "sizing: pools", 1),
+	}
+	for name, body := range cases {
+		var want string
+		for _, nl := range []string{"\n", "\r\n", "\r"} {
+			_, err := designfile.Parse("x.yaml", []byte(strings.ReplaceAll(body, "\n", nl)))
+			require.Error(t, err, name)
+			if nl == "\n" {
+				want = err.Error()
+				continue
+			}
+			require.Equal(t, want, err.Error(), "%s with %q line endings", name, nl)
+		}
+	}
+	d, err := designfile.Parse("x.yaml", []byte(strings.ReplaceAll(src, "\n", "\r")))
+	require.NoError(t, err)
+	require.Equal(t, strings.ReplaceAll(src, "\n", "\r"), string(d.Source), "the hash is of the file's own bytes")
+}

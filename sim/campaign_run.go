@@ -1,0 +1,177 @@
+package sim
+
+import (
+	"context"
+	"maps"
+	"sync"
+	"sync/atomic"
+
+	"github.com/ndissim/ndissim/internal/rule"
+)
+
+// await runs work in its own goroutine and waits for it or for ctx. When ctx
+// ends first it sets the stop flag work was given and returns false at once;
+// work sees the flag at its next check and ends on its own, its results
+// unread. The engine cannot stop a run halfway, so this is what lets a check
+// answer a signal within a second however long one run or replay takes.
+// Work must not touch what the caller goes on to use once it returns false.
+func await(ctx context.Context, work func(stop *atomic.Bool)) bool {
+	stop := new(atomic.Bool)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		work(stop)
+	}()
+	select {
+	case <-done:
+		return true
+	case <-ctx.Done():
+	}
+	select {
+	case <-done: // finished as the signal came: keep the result
+		return true
+	default:
+		stop.Store(true)
+		return false
+	}
+}
+
+// seedResult is what a check keeps of one run until the runs before it are
+// merged: its step count, its findings, and its choice stream only when one
+// of its findings may be the first of its rule (it then becomes the trace).
+type seedResult struct {
+	steps    int
+	findings []rule.Finding
+	stream   []uint32
+}
+
+// batch is one round of seeds split among the workers. Each worker stores a
+// result and then marks it done, so the merger reads only finished results,
+// even from workers it has stopped waiting for.
+type batch struct {
+	first   uint64
+	results []seedResult
+	done    []atomic.Bool
+	stop    atomic.Bool
+}
+
+// runBatch runs n seeds from first on the campaign's engines and returns how
+// many of them, counted from the first, finished. It returns early when ctx
+// ends: workers then stop before their next run and are left to finish the
+// one in hand on their own, so the engines must not be used again.
+func (c *campaign) runBatch(ctx context.Context, first uint64, n int) (finished int, interrupted bool) {
+	b := &batch{first: first, results: make([]seedResult, n), done: make([]atomic.Bool, n)}
+	known := maps.Clone(c.warned) // workers read a copy: the merger may change c.warned
+	var wg sync.WaitGroup
+	for w, e := range c.engines {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			b.work(e, w, len(c.engines), known)
+		}()
+	}
+	all := make(chan struct{})
+	go func() {
+		wg.Wait()
+		close(all)
+	}()
+	select {
+	case <-all:
+	case <-ctx.Done():
+		b.stop.Store(true)
+		interrupted = true
+	}
+	for finished < n && b.done[finished].Load() {
+		finished++
+	}
+	c.pending = b
+	return finished, interrupted
+}
+
+// work runs the worker's share of the batch: seeds w, w+workers, ..., in
+// increasing order, checking the stop flag before each run.
+func (b *batch) work(e *Engine, w, workers int, known map[rule.Name]bool) {
+	kept := map[rule.Name]bool{}
+	for i := w; i < len(b.results) && !b.stop.Load(); i += workers {
+		r := e.Run(b.first + uint64(i))
+		b.results[i] = seedResult{steps: r.Steps, findings: r.Findings}
+		if worthKeeping(r.Findings, known, kept) {
+			b.results[i].stream = r.Stream
+		}
+		b.done[i].Store(true)
+	}
+}
+
+// worthKeeping reports whether a run's stream may become a trace: it has an
+// error (the check stops at the first), or a warning of a rule neither the
+// check nor this worker has met yet. A worker takes its seeds in increasing
+// order, so its first run of a rule is the lowest the merger can pick.
+func worthKeeping(fs []rule.Finding, known, kept map[rule.Name]bool) bool {
+	keep := false
+	for _, f := range fs {
+		if f.Severity == rule.Error || !known[f.Rule] && !kept[f.Rule] {
+			keep = true
+			kept[f.Rule] = true
+		}
+	}
+	return keep
+}
+
+// search runs the seeds of the check in batches and merges their results
+// in seed order, until the runs are done, the first error is found, or ctx
+// ends. Its report does not depend on the number of workers.
+func (c *campaign) search(ctx context.Context) {
+	size := len(c.engines) * 32
+	for start := 0; start < c.opt.Runs && c.errRun == nil; start += size {
+		if ctx.Err() != nil {
+			c.interrupt()
+			return
+		}
+		n := min(size, c.opt.Runs-start)
+		finished, interrupted := c.runBatch(ctx, c.opt.Seed+uint64(start), n)
+		c.merge(finished)
+		if c.opt.Progress != nil {
+			c.opt.Progress(c.rep.Runs, len(c.found)+btoi(c.errRun != nil))
+		}
+		if interrupted && c.errRun == nil && c.rep.Runs < c.opt.Runs {
+			c.interrupt()
+			return
+		}
+	}
+}
+
+// interrupt marks the check interrupted. Engines may still be busy in
+// abandoned workers, so none is used again.
+func (c *campaign) interrupt() {
+	c.rep.Interrupted = true
+	c.engines = nil
+}
+
+// merge takes the first finished results of the pending batch in seed
+// order, up to and including the first run that drew an error.
+func (c *campaign) merge(finished int) {
+	b := c.pending
+	for i := range finished {
+		r := b.results[i]
+		seed := b.first + uint64(i)
+		c.rep.Runs++
+		c.rep.Steps += int64(r.steps)
+		for _, f := range r.findings {
+			if f.Severity == rule.Error {
+				c.errRun = &found{seed: seed, f: f, stream: r.stream, steps: r.steps}
+				return
+			}
+			if !c.warned[f.Rule] {
+				c.warned[f.Rule] = true
+				c.found = append(c.found, found{seed: seed, f: f, stream: r.stream, steps: r.steps})
+			}
+		}
+	}
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
