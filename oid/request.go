@@ -12,6 +12,10 @@ const (
 	// attribute list; it is not valid for query or set, so a request for it
 	// fails with NotSupported.
 	OIDGenMiniportRestartAttributes OID = 0x0001021D
+	// OID8023MulticastList is the Ethernet multicast address list. A set's
+	// Value is the number of addresses; a protocol clears the list (0)
+	// before it closes the adapter.
+	OID8023MulticastList OID = 0x01010103
 	// OIDBackfillRequirements is ndissim's own, vendor-range OID for
 	// querying the stack's needs; real NDIS has none (see the package doc).
 	OIDBackfillRequirements OID = 0xFF0D1501
@@ -22,6 +26,7 @@ var oidNames = map[OID]string{
 	OIDGenCurrentPacketFilter:       "OID_GEN_CURRENT_PACKET_FILTER",
 	OIDGenMiniportRestartAttributes: "OID_GEN_MINIPORT_RESTART_ATTRIBUTES",
 	OIDBackfillRequirements:         "OID_NDISSIM_BACKFILL_REQUIREMENTS",
+	OID8023MulticastList:            "OID_802_3_MULTICAST_LIST",
 }
 
 // String gives the ntddndis.h name, or the value in hex for an OID ndissim
@@ -125,11 +130,16 @@ func (s *Stack) query(o OID) Result {
 	return Result{Status: NotSupported}
 }
 
-// set accepts only the packet filter: the other known OIDs are query-only.
+// set accepts the packet filter and the multicast list (whose addresses
+// the model does not keep: nothing reads them back); the other known OIDs
+// are query-only.
 func (s *Stack) set(o OID, v uint32) Result {
-	if o != OIDGenCurrentPacketFilter {
+	switch o {
+	case OIDGenCurrentPacketFilter:
+		s.packetFilter = v
+	case OID8023MulticastList:
+	default:
 		return Result{Status: NotSupported}
 	}
-	s.packetFilter = v
 	return Result{Status: Success}
 }

@@ -61,22 +61,26 @@ func separateBaseConfig() baseConfig {
 
 // brokenBase is the correct protocol the broken designs start from: pools
 // at bind, needs from the bind parameters and every restart's attributes,
-// the whole stack's backfill on every send, a pause that pends until the
-// last send-complete, receives kept while Running and returned by the work
+// the whole stack's backfill on every send, a pause that pends until its
+// sends have completed, receives kept while Running and returned by the work
 // item or the pause, OID requests waited for before the close, and
-// everything freed at unbind.
+// everything freed at unbind. What it pends it finishes from its work item,
+// at PASSIVE_LEVEL: send-complete and OID-complete may run at DISPATCH_LEVEL,
+// where NdisCompleteNetPnPEvent and NdisCloseAdapterEx are not allowed.
 type brokenBase struct {
 	cfg baseConfig
 
-	state     fsm.State // the driver's own copy of the binding state
-	pausing   bool      // a pause it pended, finished by the last send-complete
-	needs     oid.Needs // the stack's needs as last learnt
-	bindNeeds oid.Needs // the needs the bind parameters gave
-	poolNeeds oid.Needs // the needs the pools were sized for
+	state     fsm.State        // the driver's own copy of the binding state
+	pausing   bool             // a pause it pended, finished by the work item
+	pauseEv   binding.PnPEvent // the pause it pended, named in its completion
+	needs     oid.Needs        // the stack's needs as last learnt
+	bindNeeds oid.Needs        // the needs the bind parameters gave
+	poolNeeds oid.Needs        // the needs the pools were sized for
 	sendPools
 	sends     int        // sends not yet completed
 	held      []pool.NBL // received NBLs kept for reads
-	oids      int        // OID requests that returned PENDING
+	oids      int        // OID requests not yet completed
+	nextReq   uint32     // the ID of its last OID request
 	closeWait bool       // the unbind waits for the OID requests to close
 }
 
@@ -128,50 +132,75 @@ func (p *brokenBase) opened(nd *binding.NDIS) {
 
 func (p *brokenBase) NetPnPEvent(nd *binding.NDIS, ev binding.PnPEvent) binding.Status {
 	if ev.Kind == binding.NetEventPause {
-		return p.pause(nd)
+		return p.pause(nd, ev)
 	}
 	return p.restart(nd, ev)
 }
 
 // restart takes the needs from the attributes (a NULL list keeps them),
 // rebuilds baked pools that no longer fit (nothing is outstanding: the
-// binding is paused) and starts sending again.
+// binding is restarting) and starts sending again.
 func (p *brokenBase) restart(nd *binding.NDIS, ev binding.PnPEvent) binding.Status {
 	if n, ok := ev.Restart.Needs(); ok {
 		p.needs = n
 	}
 	if p.nblPool.IsNull() || (p.cfg.bakeContext && !p.poolNeeds.Covers(p.needs)) {
-		p.freePools(nd)
-		if !p.createPools(nd) {
-			p.state = fsm.Paused
-			return binding.StatusResources
-		}
+		p.rebuild(nd)
 	}
 	p.state = fsm.Running
 	return binding.StatusSuccess
 }
 
-// pause stops new sends, returns the receives it keeps, and pends until
-// the last send-complete if sends are in flight.
-func (p *brokenBase) pause(nd *binding.NDIS) binding.Status {
+// rebuild frees the pools and makes new ones. A restart should always
+// succeed: when an allocation fails the driver goes on without pools,
+// failing its writes, and tries again at the next restart.
+func (p *brokenBase) rebuild(nd *binding.NDIS) {
+	p.freePools(nd)
+	p.createPools(nd)
+}
+
+// pause stops new sends, returns the receives it keeps, and pends while
+// sends are in flight; the work item completes it once they are done.
+func (p *brokenBase) pause(nd *binding.NDIS, ev binding.PnPEvent) binding.Status {
 	p.state = fsm.Pausing
 	p.returnHeld(nd)
 	if p.sends == 0 {
 		p.state = fsm.Paused
 		return binding.StatusSuccess
 	}
-	p.pausing = true
+	p.pausing, p.pauseEv = true, ev
 	return binding.StatusPending
+}
+
+// finishPause completes a pended pause whose sends are all done. Only the
+// work item calls it: NdisCompleteNetPnPEvent is PASSIVE_LEVEL only.
+func (p *brokenBase) finishPause(nd *binding.NDIS) {
+	if p.pausing && p.sends == 0 {
+		p.pausing = false
+		p.state = fsm.Paused
+		nd.CompleteNetPnPEvent(p.pauseEv, binding.StatusSuccess)
+	}
 }
 
 func (p *brokenBase) UnbindAdapter(nd *binding.NDIS) binding.Status {
 	p.state = fsm.Closing
 	p.returnHeld(nd)
 	if p.oids > 0 {
-		p.closeWait = true // closes when the last request completes
+		p.closeWait = true // the work item closes once the requests are done
 		return binding.StatusPending
 	}
 	return p.close(nd)
+}
+
+// finishUnbind closes an adapter whose unbind waited for OID requests, from
+// the work item (NdisCloseAdapterEx is PASSIVE_LEVEL only).
+func (p *brokenBase) finishUnbind(nd *binding.NDIS) {
+	if p.closeWait && p.oids == 0 {
+		p.closeWait = false
+		if p.close(nd) == binding.StatusSuccess {
+			nd.CompleteUnbindAdapter()
+		}
+	}
 }
 
 // close closes the adapter and, if that completed, frees the pools.
@@ -220,15 +249,8 @@ func (p *brokenBase) SendNetBufferListsComplete(nd *binding.NDIS, nbl pool.NBL, 
 	p.sendDone(nd)
 }
 
-// sendDone counts a completed send and finishes a pended pause with the last.
-func (p *brokenBase) sendDone(nd *binding.NDIS) {
-	p.sends--
-	if p.pausing && p.sends == 0 {
-		p.pausing = false
-		p.state = fsm.Paused
-		nd.CompleteNetPnPEvent(binding.StatusSuccess)
-	}
-}
+// sendDone counts a completed send; the work item finishes a pended pause.
+func (p *brokenBase) sendDone(_ *binding.NDIS) { p.sends-- }
 
 func (p *brokenBase) ReceiveNetBufferLists(nd *binding.NDIS, nbls []pool.NBL, flags binding.ReceiveFlags) {
 	if flags&binding.ReceiveResources != 0 {
@@ -243,8 +265,19 @@ func (p *brokenBase) ReceiveNetBufferLists(nd *binding.NDIS, nbls []pool.NBL, fl
 	}
 }
 
-// WorkItem is a read from the application: it consumes the kept receives.
-func (p *brokenBase) WorkItem(nd *binding.NDIS) { p.returnHeld(nd) }
+// WorkItem is a read from the application, which consumes the kept
+// receives, and the driver's deferred work: finishing what it pended.
+func (p *brokenBase) WorkItem(nd *binding.NDIS) {
+	p.returnHeld(nd)
+	p.finishPending(nd)
+}
+
+// finishPending completes a pended pause or unbind that has nothing left to
+// wait for.
+func (p *brokenBase) finishPending(nd *binding.NDIS) {
+	p.finishPause(nd)
+	p.finishUnbind(nd)
+}
 
 func (p *brokenBase) returnHeld(nd *binding.NDIS) {
 	for _, nbl := range p.held {
@@ -257,25 +290,31 @@ func (p *brokenBase) OidRequestComplete(nd *binding.NDIS, _ oid.Request, _ oid.R
 	p.oidDone(nd)
 }
 
-// request issues an OID request, counting it if it pends.
+// request issues an OID request under an ID of its own, counted before the
+// call: its completion may come before NdisOidRequest returns.
+// A caller that must recognise the completion chooses r.ID itself
+// (requestID); otherwise request does.
 func (p *brokenBase) request(nd *binding.NDIS, r oid.Request) (oid.Request, oid.Result) {
+	if r.ID == 0 {
+		r.ID = p.requestID()
+	}
+	p.oids++
 	r, res := nd.OidRequest(r)
-	if res.Status == binding.StatusPending {
-		p.oids++
+	if res.Status != binding.StatusPending {
+		p.oids-- // answered at once: no completion follows
 	}
 	return r, res
 }
 
-// oidDone counts a completed request and finishes an unbind waiting for it.
-func (p *brokenBase) oidDone(nd *binding.NDIS) {
-	p.oids--
-	if p.closeWait && p.oids == 0 {
-		p.closeWait = false
-		if p.close(nd) == binding.StatusSuccess {
-			nd.CompleteUnbindAdapter()
-		}
-	}
+// requestID is a new ID of its own for an OID request.
+func (p *brokenBase) requestID() uint32 {
+	p.nextReq++
+	return binding.OwnRequestID + p.nextReq
 }
+
+// oidDone counts a completed request; the work item closes an unbind that
+// waited for it.
+func (p *brokenBase) oidDone(_ *binding.NDIS) { p.oids-- }
 
 // ctxBackfill is the ContextBackFill a send asks for: the stack's need
 // rounded up to MEMORY_ALLOCATION_ALIGNMENT, or none when the pool's

@@ -24,39 +24,59 @@ func (p *pauseEarly) NetPnPEvent(nd *binding.NDIS, ev binding.PnPEvent) binding.
 	return p.restart(nd, ev)
 }
 
-// pauseNoSignal tests for "pausing and no sends left" before it counts the
-// completing send, so the last completion never sees zero and the pended
-// pause is never completed.
-type pauseNoSignal struct{ brokenBase }
+// pauseNoSignal defers the end of a pause to its work item, as it must,
+// through a "pause drained" flag its send-complete handler raises. The
+// handler tests for the last send before it counts the completing one, so
+// the flag is never raised and the pended pause is never completed.
+type pauseNoSignal struct {
+	brokenBase
+	drained bool
+}
 
 func (p *pauseNoSignal) SendNetBufferListsComplete(nd *binding.NDIS, nbl pool.NBL, _ binding.Status, _ binding.SendCompleteFlags) {
 	p.freeSend(nd, nbl)
 	if p.pausing && p.sends == 0 { // one too early: this send still counts
-		p.pausing = false
-		p.state = fsm.Paused
-		nd.CompleteNetPnPEvent(binding.StatusSuccess)
+		p.drained = true
 	}
 	p.sends--
 }
 
+func (p *pauseNoSignal) WorkItem(nd *binding.NDIS) {
+	p.returnHeld(nd)
+	if p.drained {
+		p.drained = false
+		p.finishPause(nd)
+	}
+	p.finishUnbind(nd)
+}
+
 // restartOidFailure queries the stack's needs at restart and pends the
-// restart for the answer; its completion handler completes the restart on
-// success and only logs a failed answer, so that restart stays pended.
+// restart for the answer, which its work item acts on; the work item
+// completes the restart when the answer was a success and only logs a
+// failed one, so that restart stays pended.
 type restartOidFailure struct {
 	brokenBase
-	query uint32 // the pended requirements query of a restart
+	query    uint32           // the requirements query of a restart
+	pended   binding.PnPEvent // the restart it pended for the answer
+	answered bool
+	answer   oid.Result
 }
 
 func (p *restartOidFailure) NetPnPEvent(nd *binding.NDIS, ev binding.PnPEvent) binding.Status {
 	if ev.Kind == binding.NetEventPause {
-		return p.pause(nd)
+		return p.pause(nd, ev)
 	}
-	req, res := p.request(nd, oid.Request{Type: oid.Query, OID: oid.OIDBackfillRequirements})
-	switch res.Status {
-	case binding.StatusPending:
-		p.query = req.ID
+	p.answered, p.query = false, p.requestID()
+	_, res := p.request(nd, oid.Request{ID: p.query, Type: oid.Query, OID: oid.OIDBackfillRequirements})
+	switch {
+	case res.Status == binding.StatusPending && !p.answered:
+		p.pended = ev
 		return binding.StatusPending
-	case binding.StatusSuccess:
+	case res.Status == binding.StatusPending:
+		res = p.answer // it completed before NdisOidRequest returned
+	}
+	p.query = 0
+	if res.Status == binding.StatusSuccess {
 		p.needs = res.Needs
 	}
 	return p.restart(nd, ev) // a failed query: the attributes stand in
@@ -64,18 +84,28 @@ func (p *restartOidFailure) NetPnPEvent(nd *binding.NDIS, ev binding.PnPEvent) b
 
 func (p *restartOidFailure) OidRequestComplete(nd *binding.NDIS, req oid.Request, res oid.Result) {
 	if req.ID == p.query {
-		p.query = 0
-		if res.Status == binding.StatusSuccess {
-			p.needs = res.Needs
-			nd.CompleteNetPnPEvent(p.restart(nd, binding.PnPEvent{Kind: binding.NetEventRestart}))
-		}
-		// a failure is logged, and the restart is left pended
+		p.answered, p.answer = true, res
 	}
 	p.oidDone(nd)
 }
 
+func (p *restartOidFailure) WorkItem(nd *binding.NDIS) {
+	p.brokenBase.WorkItem(nd)
+	if p.query == 0 || !p.answered {
+		return
+	}
+	p.query = 0
+	if p.answer.Status == binding.StatusSuccess {
+		p.needs = p.answer.Needs
+		nd.CompleteNetPnPEvent(p.pended, p.restart(nd, p.pended))
+	}
+	// a failure is logged, and the restart is left pended
+}
+
 // closeOidPending clears the packet filter at unbind, as the sample driver
 // does, but calls NdisCloseAdapterEx without waiting for a set that pended.
+// NDIS completes the request all the same, so this is a warning: the
+// completion comes to a binding that is going away.
 type closeOidPending struct{ brokenBase }
 
 func (p *closeOidPending) UnbindAdapter(nd *binding.NDIS) binding.Status {
@@ -110,8 +140,7 @@ func (p *oidBeforeOpen) OidRequestComplete(nd *binding.NDIS, req oid.Request, re
 
 // openPendingAsSuccess tests NdisOpenAdapterEx's status with NT_SUCCESS,
 // which STATUS_PENDING passes: the bind returns SUCCESS while the open is
-// pending, and the open's completion then completes a bind NDIS is not
-// waiting for.
+// still pending, so NDIS has a bound protocol without an open adapter.
 type openPendingAsSuccess struct{ brokenBase }
 
 func (p *openPendingAsSuccess) BindAdapter(nd *binding.NDIS, bp oid.BindParameters) binding.Status {
@@ -134,7 +163,8 @@ func (p *openPendingAsSuccess) BindAdapter(nd *binding.NDIS, bp oid.BindParamete
 // leakOnSendFailure frees its pools with the binding's last reference, and
 // every NBL it allocates holds one. Its send-complete handler takes an early
 // exit on a failure status that skips both the free and the dereference, so
-// the NBL and the pools outlive the unbind.
+// the NBL and the pools outlive the unbind: memory lost until the driver
+// unloads, which NDIS cannot tell from pools kept on purpose (a warning).
 type leakOnSendFailure struct {
 	brokenBase
 	refs int // NBLs allocated and not yet freed
@@ -190,7 +220,8 @@ func (p *leakOnSendFailure) release(nd *binding.NDIS) {
 
 // poolsLeaked frees its pools in ProtocolCloseAdapterCompleteEx only; when
 // NdisCloseAdapterEx completes at once NDIS calls no close-complete, and
-// the unbind returns with the pools still allocated.
+// the unbind returns with the pools still allocated (a warning: pools may
+// be the driver's).
 type poolsLeaked struct{ brokenBase }
 
 func (p *poolsLeaked) UnbindAdapter(nd *binding.NDIS) binding.Status {
@@ -202,6 +233,23 @@ func (p *poolsLeaked) UnbindAdapter(nd *binding.NDIS) binding.Status {
 	p.state = fsm.Unbound
 	return binding.StatusSuccess
 }
+
+// closeNotWaited ignores NdisCloseAdapterEx's status and returns SUCCESS
+// from its unbind; when the close pended, NDIS is told the binding is gone
+// while the adapter is still open.
+type closeNotWaited struct{ brokenBase }
+
+func (p *closeNotWaited) UnbindAdapter(nd *binding.NDIS) binding.Status {
+	p.state = fsm.Closing
+	p.returnHeld(nd)
+	nd.CloseAdapter() // PENDING is not looked at
+	p.freePools(nd)
+	p.state = fsm.Unbound
+	return binding.StatusSuccess
+}
+
+// CloseAdapterComplete has nothing left to do: the unbind has returned.
+func (p *closeNotWaited) CloseAdapterComplete(*binding.NDIS) {}
 
 // oidPanic sizes its receive ring from the frame size it queries once the
 // open has completed, without checking the request's status: a failed query
@@ -248,7 +296,7 @@ func (p *statsLoop) SendNetBufferListsComplete(nd *binding.NDIS, nbl pool.NBL, s
 	for nb := nd.FirstNB(nbl); !nb.IsNull(); p.sentNBs++ {
 		_ = nd.NextNB(nb) // nb = next is missing
 	}
-	p.brokenBase.SendNetBufferListsComplete(nd, nbl, st)
+	p.brokenBase.SendNetBufferListsComplete(nd, nbl, st, 0)
 }
 
 func init() {
@@ -263,7 +311,7 @@ func init() {
 			Name:    "broken-pause-no-signal",
 			Summary: "send-complete checks for the last send before decrementing the count, so a pended pause is never completed",
 			Breaks:  rule.PauseNotCompleted,
-			New:     func() binding.Protocol { return &pauseNoSignal{newBrokenBase(defaultBaseConfig())} },
+			New:     func() binding.Protocol { return &pauseNoSignal{brokenBase: newBrokenBase(defaultBaseConfig())} },
 		},
 		{
 			Name:    "broken-restart-oid-failure",
@@ -274,7 +322,7 @@ func init() {
 		{
 			Name:    "broken-close-oid-pending",
 			Summary: "unbind sets the packet filter to 0 and closes the adapter without waiting for the set to complete",
-			Breaks:  rule.CloseWithOutstanding,
+			Breaks:  rule.CloseWithOidsOutstanding,
 			New:     func() binding.Protocol { return &closeOidPending{newBrokenBase(defaultBaseConfig())} },
 		},
 		{
@@ -285,21 +333,27 @@ func init() {
 		},
 		{
 			Name:    "broken-open-pending-as-success",
-			Summary: "bind checks NdisOpenAdapterEx with NT_SUCCESS, so PENDING counts as opened; the open's completion then completes the bind again",
-			Breaks:  rule.UnexpectedCompletion,
+			Summary: "bind checks NdisOpenAdapterEx with NT_SUCCESS, so PENDING counts as opened and the bind returns SUCCESS",
+			Breaks:  rule.BindWithoutOpen,
 			New:     func() binding.Protocol { return &openPendingAsSuccess{newBrokenBase(defaultBaseConfig())} },
 		},
 		{
 			Name:    "broken-leak-on-send-failure",
 			Summary: "send-complete returns early on a failure status without freeing the NBL or dropping its binding reference",
-			Breaks:  rule.LeakAtUnbind,
+			Breaks:  rule.ResourcesKeptPastUnbind,
 			New:     func() binding.Protocol { return &leakOnSendFailure{brokenBase: newBrokenBase(defaultBaseConfig())} },
 		},
 		{
 			Name:    "broken-pools-leaked",
 			Summary: "we free our pools in close-complete only, which NDIS does not call when the close completes at once",
-			Breaks:  rule.LeakAtUnbind,
+			Breaks:  rule.ResourcesKeptPastUnbind,
 			New:     func() binding.Protocol { return &poolsLeaked{newBrokenBase(defaultBaseConfig())} },
+		},
+		{
+			Name:    "broken-close-not-waited",
+			Summary: "unbind ignores NdisCloseAdapterEx's status and returns SUCCESS while the close is still pending",
+			Breaks:  rule.LeakAtUnbind,
+			New:     func() binding.Protocol { return &closeNotWaited{newBrokenBase(defaultBaseConfig())} },
 		},
 		{
 			Name:    "broken-oid-panic",

@@ -136,24 +136,35 @@ func (p *restartFreesCache) drain(nd *binding.NDIS) {
 // attributes outgrow the pool frees it and creates a bigger one, with the
 // cache still full.
 
-// rebuildInPause frees and re-creates its pools in the pause handler, so
-// that they are fresh for the restart; but Pausing is not Paused: sends may
-// still be in flight and NDIS allows no pool change there.
+// rebuildInPause frees and re-creates its pools at the end of its pause, once
+// its sends are done, so that they are fresh for the restart; but Pausing is
+// not Paused, and the pages place a rebuild in Restarting.
 type rebuildInPause struct{ brokenBase }
 
 func (p *rebuildInPause) NetPnPEvent(nd *binding.NDIS, ev binding.PnPEvent) binding.Status {
-	if ev.Kind == binding.NetEventPause {
-		p.freePools(nd)
-		p.createPools(nd)
-		return p.pause(nd)
+	if ev.Kind != binding.NetEventPause {
+		return p.restart(nd, ev)
 	}
-	return p.restart(nd, ev)
+	st := p.pause(nd, ev)
+	if st == binding.StatusSuccess {
+		p.rebuild(nd)
+	}
+	return st
+}
+
+func (p *rebuildInPause) WorkItem(nd *binding.NDIS) {
+	p.returnHeld(nd)
+	if p.pausing && p.sends == 0 {
+		p.rebuild(nd) // still Pausing: the pause completes below
+	}
+	p.finishPending(nd)
 }
 
 // rebuildOnOid learns the stack's needs by querying them at restart and
 // does not hold the restart up for the answer (writes wait for it); when a
 // pended answer reports bigger needs, the completion handler rebuilds the
-// pools right there, usually with the binding Running.
+// pools right there once no send is in flight, usually with the binding
+// Running.
 type rebuildOnOid struct {
 	brokenBase
 	known bool // the last requirements query has answered
@@ -161,11 +172,12 @@ type rebuildOnOid struct {
 
 func (p *rebuildOnOid) NetPnPEvent(nd *binding.NDIS, ev binding.PnPEvent) binding.Status {
 	if ev.Kind == binding.NetEventPause {
-		return p.pause(nd)
+		return p.pause(nd, ev)
 	}
+	p.known = false
 	_, res := p.request(nd, oid.Request{Type: oid.Query, OID: oid.OIDBackfillRequirements})
-	if p.known = res.Status == binding.StatusSuccess; p.known {
-		p.needs = res.Needs
+	if res.Status == binding.StatusSuccess {
+		p.needs, p.known = res.Needs, true
 	}
 	return p.restart(nd, binding.PnPEvent{Kind: binding.NetEventRestart}) // the needs it has, attributes unread
 }
@@ -179,9 +191,8 @@ func (p *rebuildOnOid) Write(nd *binding.NDIS, bytes uint32) {
 func (p *rebuildOnOid) OidRequestComplete(nd *binding.NDIS, req oid.Request, res oid.Result) {
 	if req.OID == oid.OIDBackfillRequirements && res.Status == binding.StatusSuccess {
 		p.needs, p.known = res.Needs, true
-		if !p.poolNeeds.Covers(p.needs) {
-			p.freePools(nd)
-			p.createPools(nd)
+		if !p.poolNeeds.Covers(p.needs) && p.sends == 0 {
+			p.rebuild(nd)
 		}
 	}
 	p.oidDone(nd)

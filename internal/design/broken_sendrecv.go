@@ -13,7 +13,8 @@ import (
 
 // sendWhilePausing guards its write path with a "paused" flag instead of
 // "running". The flag is set when a pause completes, not when it starts, so
-// writes keep going out while the pause waits for its sends.
+// writes keep going out while the pause waits for its sends. NDIS accepts
+// them (the pause then waits for them too), so this is a warning.
 type sendWhilePausing struct {
 	brokenBase
 	paused bool
@@ -32,15 +33,30 @@ func (p *sendWhilePausing) NetPnPEvent(nd *binding.NDIS, ev binding.PnPEvent) bi
 	return st
 }
 
-func (p *sendWhilePausing) SendNetBufferListsComplete(nd *binding.NDIS, nbl pool.NBL, st binding.Status, _ binding.SendCompleteFlags) {
-	p.brokenBase.SendNetBufferListsComplete(nd, nbl, st)
+func (p *sendWhilePausing) WorkItem(nd *binding.NDIS) {
+	p.brokenBase.WorkItem(nd)
 	if p.state == fsm.Paused {
-		p.paused = true // the last send-complete finished the pended pause
+		p.paused = true // the work item finished the pended pause
 	}
 }
 
 func (p *sendWhilePausing) Write(nd *binding.NDIS, bytes uint32) {
 	if p.paused || p.nblPool.IsNull() { // should be: unless Running
+		return
+	}
+	p.sendNew(nd, p.needs.DataBackfill, p.ctxBackfill(nd, p.needs), bytes)
+}
+
+// sendAfterPause refuses writes only while a pause or an unbind is in
+// progress, as if a binding that has finished pausing could send again.
+type sendAfterPause struct{ brokenBase }
+
+func (p *sendAfterPause) Write(nd *binding.NDIS, bytes uint32) {
+	switch p.state {
+	case fsm.Pausing, fsm.Closing, fsm.Unbound: // should be: unless Running
+		return
+	}
+	if p.nblPool.IsNull() {
 		return
 	}
 	p.sendNew(nd, p.needs.DataBackfill, p.ctxBackfill(nd, p.needs), bytes)
@@ -70,7 +86,7 @@ func (p *heartbeat) NetPnPEvent(nd *binding.NDIS, ev binding.PnPEvent) binding.S
 }
 
 func (p *heartbeat) WorkItem(nd *binding.NDIS) {
-	p.returnHeld(nd)
+	p.brokenBase.WorkItem(nd)
 	if !p.running() {
 		return
 	}
@@ -87,7 +103,7 @@ func (p *heartbeat) SendNetBufferListsComplete(nd *binding.NDIS, nbl pool.NBL, s
 		p.sendDone(nd) // kept for the next tick
 		return
 	}
-	p.brokenBase.SendNetBufferListsComplete(nd, nbl, st)
+	p.brokenBase.SendNetBufferListsComplete(nd, nbl, st, 0)
 }
 
 func (p *heartbeat) UnbindAdapter(nd *binding.NDIS) binding.Status {
@@ -146,6 +162,7 @@ func (p *doubleReturn) WorkItem(nd *binding.NDIS) {
 		nd.ReturnNetBufferLists(nbl, 0)
 	}
 	// p.held = p.held[:0] is missing
+	p.finishPending(nd)
 }
 
 func init() {
@@ -153,8 +170,14 @@ func init() {
 		{
 			Name:    "broken-send-while-pausing",
 			Summary: "Write refuses only when we are Paused, so it keeps sending while a pause waits for completions",
-			Breaks:  rule.SendWhileNotRunning,
+			Breaks:  rule.SendWhilePausing,
 			New:     func() binding.Protocol { return &sendWhilePausing{brokenBase: newBrokenBase(defaultBaseConfig())} },
+		},
+		{
+			Name:    "broken-send-after-pause",
+			Summary: "Write refuses only while a pause or unbind is in progress, so it sends again once the binding is Paused",
+			Breaks:  rule.SendWhileNotRunning,
+			New:     func() binding.Protocol { return &sendAfterPause{newBrokenBase(defaultBaseConfig())} },
 		},
 		{
 			Name:    "broken-heartbeat-resend",

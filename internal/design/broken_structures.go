@@ -69,6 +69,7 @@ func (p *freeReceived) WorkItem(nd *binding.NDIS) {
 		nd.FreeNetBufferList(nbl)
 	}
 	p.held = p.held[:0]
+	p.finishPending(nd)
 }
 
 // relinkRetry retries a failed send in a fresh NBL, moving the payload NB

@@ -11,50 +11,54 @@ import (
 // protocol follows the contract's policy: learn the needs at bind and at every
 // restart, give every send the whole stack's backfill, rebuild pools only
 // while Restarting with nothing outstanding, wait for sends before finishing a
-// pause, and free everything at unbind.
+// pause, and free everything at unbind. Whatever it pends it finishes from
+// its work item, at PASSIVE_LEVEL: its send-complete and OID-complete
+// handlers may run at DISPATCH_LEVEL, where NdisCompleteNetPnPEvent is not
+// allowed. The settings map to NDIS calls one for one; a setting that breaks
+// a rule is not repaired, it draws the finding.
 func Configurable(cfg Config) func() binding.Protocol {
 	tag, _ := pool.MakeTag(cfg.NBLPool.Tag)
 	return func() binding.Protocol { return &configurable{cfg: cfg, tag: tag} }
 }
 
-// waiter is what the protocol finishes when its requirements query completes.
-type waiter uint8
-
-const (
-	waitNothing waiter = iota
-	waitBind
-	waitRestart
-)
+// maxRebuildTries is how often a restart tries to rebuild its pools, once
+// in the restart handler and then from work items, before it gives up and
+// runs on the pools it has: a restart should always succeed.
+const maxRebuildTries = 4
 
 type configurable struct {
 	cfg Config
 	tag pool.Tag
 
 	running   bool
-	pausing   bool // a pause it pended, finished when sends drain
 	needs     oid.Needs
 	poolNeeds oid.Needs // what the pools were sized for
 	sendPools
-	sends     int
-	held      []pool.NBL
-	query     uint32 // the requirements query in flight, 0 if none
-	failed    bool   // the last requirements query failed
-	waiting   waiter
-	bindNeeds oid.Needs // fallback when the query fails at bind
+	sends int
+	held  []pool.NBL
+	query needsQuery
+
+	// What it pended, finished by the work item.
+	pended       binding.PnPEvent // the pause or restart pended
+	pausing      bool             // a pause waiting for its sends
+	restarting   bool             // a restart waiting for its query or its pools
+	rebuildTries int
+	bindWait     bool // a bind waiting for its query
 }
 
 func (p *configurable) BindAdapter(nd *binding.NDIS, bp oid.BindParameters) binding.Status {
-	*p = configurable{cfg: p.cfg, tag: p.tag, held: p.held[:0]} // a new binding context
-	p.bindNeeds = oid.Needs{DataBackfill: bp.DataBackFillSize, ContextBackfill: bp.ContextBackFillSize}
+	*p = configurable{cfg: p.cfg, tag: p.tag, held: p.held[:0], query: needsQuery{seq: p.query.seq}} // a new binding context
 	switch p.cfg.Requirements {
 	case RequirementsAttributes, RequirementsOID:
-		p.needs = p.bindNeeds
+		p.needs = oid.Needs{DataBackfill: bp.DataBackFillSize, ContextBackfill: bp.ContextBackFillSize}
 	case RequirementsFixed:
 		p.needs = p.cfg.Fixed
 	}
-	if !p.createPools(nd) {
+	pools, ok := p.newPools(nd)
+	if !ok {
 		return binding.StatusResources
 	}
+	p.sendPools = pools
 	switch nd.OpenAdapter() {
 	case binding.StatusSuccess:
 		return p.opened(nd)
@@ -77,55 +81,27 @@ func (p *configurable) OpenAdapterComplete(nd *binding.NDIS, st binding.Status) 
 }
 
 // opened continues a bind once the adapter is open: with requirements by
-// OID, the bind waits for the query's answer.
+// OID, the bind waits for the query's answer. A failed query leaves the
+// bind parameters' needs, which are the stack's at bind.
 func (p *configurable) opened(nd *binding.NDIS) binding.Status {
-	if p.cfg.Requirements != RequirementsOID || p.askNeeds(nd) {
-		p.failed = false // the bind parameters stand in for a failed answer
+	if p.cfg.Requirements != RequirementsOID {
 		return binding.StatusSuccess
 	}
-	p.waiting = waitBind
-	return binding.StatusPending
+	if !p.query.ask(nd) {
+		p.bindWait = true
+		return binding.StatusPending
+	}
+	p.takeAnswer(nil)
+	return binding.StatusSuccess
 }
 
-// askNeeds queries the stack's needs. It reports whether the answer is in;
-// failed is set when the query failed and the needs are as they were.
-func (p *configurable) askNeeds(nd *binding.NDIS) (done bool) {
-	req, res := nd.OidRequest(oid.Request{Type: oid.Query, OID: oid.OIDBackfillRequirements})
-	switch res.Status {
-	case binding.StatusPending:
-		p.query = req.ID
-		return false
-	case binding.StatusSuccess:
-		p.needs, p.failed = res.Needs, false
-	default:
-		p.failed = true
-	}
-	return true
-}
-
-func (p *configurable) OidRequestComplete(nd *binding.NDIS, req oid.Request, res oid.Result) {
-	if req.ID != p.query {
-		return
-	}
-	p.query = 0
-	p.failed = res.Status != binding.StatusSuccess
-	if !p.failed {
-		p.needs = res.Needs
-	}
-	w := p.waiting
-	p.waiting = waitNothing
-	switch w {
-	case waitBind:
-		p.failed = false // the bind parameters stand in for the answer
-		nd.CompleteBindAdapter(binding.StatusSuccess)
-	case waitRestart:
-		nd.CompleteNetPnPEvent(p.restart(nd))
-	}
+func (p *configurable) OidRequestComplete(_ *binding.NDIS, req oid.Request, res oid.Result) {
+	p.query.completed(req, res) // the work item acts on it
 }
 
 func (p *configurable) NetPnPEvent(nd *binding.NDIS, ev binding.PnPEvent) binding.Status {
 	if ev.Kind == binding.NetEventPause {
-		return p.pause(nd)
+		return p.pause(nd, ev)
 	}
 	switch p.cfg.Requirements {
 	case RequirementsAttributes:
@@ -133,47 +109,72 @@ func (p *configurable) NetPnPEvent(nd *binding.NDIS, ev binding.PnPEvent) bindin
 			p.needs = n
 		}
 	case RequirementsOID:
-		if !p.askNeeds(nd) {
-			p.waiting = waitRestart
+		if !p.query.ask(nd) {
+			p.restarting, p.pended = true, ev
 			return binding.StatusPending
 		}
+		p.takeAnswer(&ev)
 	}
-	return p.restart(nd)
-}
-
-// restart rebuilds the pools if the policy asks for it (nothing is
-// outstanding: the binding is paused) and starts sending again. When the
-// requirements query failed it fails the restart rather than send short of
-// backfill; NDIS restarts again later.
-func (p *configurable) restart(nd *binding.NDIS) binding.Status {
-	if p.failed {
-		p.failed = false
-		return binding.StatusFailure
+	p.rebuildTries = 0
+	if !p.startRunning(nd) {
+		p.restarting, p.pended = true, ev
+		return binding.StatusPending
 	}
-	rebuild := p.nblPool.IsNull()
-	switch p.cfg.Rebuild {
-	case RebuildAlways:
-		rebuild = true
-	case RebuildWhenGrown:
-		rebuild = rebuild || !p.poolNeeds.Covers(p.needs)
-	}
-	if rebuild {
-		p.freePools(nd)
-		if !p.createPools(nd) {
-			return binding.StatusResources
-		}
-	}
-	p.running = true
 	return binding.StatusSuccess
 }
 
-func (p *configurable) pause(nd *binding.NDIS) binding.Status {
+// takeAnswer uses the requirements query's answer. When the query failed,
+// the restart's attributes stand in (a NULL list, or none at bind, keeps
+// the needs it knew).
+func (p *configurable) takeAnswer(ev *binding.PnPEvent) {
+	if res := p.query.res; res.Status == binding.StatusSuccess {
+		p.needs = res.Needs
+		return
+	}
+	if ev != nil {
+		if n, ok := ev.Restart.Needs(); ok {
+			p.needs = n
+		}
+	}
+}
+
+// startRunning rebuilds the pools if the policy asks for it (nothing is
+// outstanding: the binding is restarting) and starts sending again. The
+// new pools are made before the old ones go, so that a failed allocation
+// leaves it the old ones; it reports false while it still means to retry.
+func (p *configurable) startRunning(nd *binding.NDIS) bool {
+	if p.needsRebuild() {
+		p.rebuildTries++
+		pools, ok := p.newPools(nd)
+		if !ok && p.rebuildTries < maxRebuildTries {
+			return false
+		}
+		if ok {
+			p.freePools(nd)
+			p.sendPools = pools
+		}
+	}
+	p.running = true
+	return true
+}
+
+func (p *configurable) needsRebuild() bool {
+	switch p.cfg.Rebuild {
+	case RebuildAlways:
+		return true
+	case RebuildWhenGrown:
+		return !p.poolNeeds.Covers(p.needs)
+	}
+	return false
+}
+
+func (p *configurable) pause(nd *binding.NDIS, ev binding.PnPEvent) binding.Status {
 	p.running = false
 	p.returnHeld(nd)
 	if p.sends == 0 {
 		return binding.StatusSuccess
 	}
-	p.pausing = true
+	p.pausing, p.pended = true, ev
 	return binding.StatusPending
 }
 
@@ -192,7 +193,7 @@ func (p *configurable) CloseAdapterComplete(nd *binding.NDIS) {
 }
 
 func (p *configurable) Write(nd *binding.NDIS, bytes uint32) {
-	if !p.running || p.nblPool.IsNull() {
+	if !p.running {
 		return // a real protocol fails the write: the binding is not running
 	}
 	nbl := p.buildSend(nd, bytes)
@@ -206,8 +207,7 @@ func (p *configurable) Write(nd *binding.NDIS, bytes uint32) {
 
 func (p *configurable) SendNetBufferListsComplete(nd *binding.NDIS, nbl pool.NBL, _ binding.Status, _ binding.SendCompleteFlags) {
 	p.freeSend(nd, nbl)
-	p.sends--
-	p.maybeFinishPause(nd)
+	p.sends-- // the work item finishes a pended pause
 }
 
 func (p *configurable) ReceiveNetBufferLists(nd *binding.NDIS, nbls []pool.NBL, flags binding.ReceiveFlags) {
@@ -218,14 +218,27 @@ func (p *configurable) ReceiveNetBufferLists(nd *binding.NDIS, nbls []pool.NBL, 
 		if p.cfg.Receive.Hold && p.running {
 			p.held = append(p.held, nbl)
 		} else {
-			nd.ReturnNetBufferLists(nbl, 0)
+			nd.ReturnNetBufferLists(nbl, returnFlags(flags))
 		}
 	}
 }
 
+// returnFlags says NDIS_RETURN_FLAGS_DISPATCH_LEVEL when the receive
+// handler was told it runs at DISPATCH_LEVEL, and nothing otherwise.
+func returnFlags(f binding.ReceiveFlags) binding.ReturnFlags {
+	if f&binding.ReceiveDispatchLevel != 0 {
+		return binding.ReturnDispatchLevel
+	}
+	return 0
+}
+
+// WorkItem returns the held receives and finishes, at PASSIVE_LEVEL,
+// whatever it pended that has nothing left to wait for.
 func (p *configurable) WorkItem(nd *binding.NDIS) {
 	p.returnHeld(nd)
-	p.maybeFinishPause(nd)
+	p.finishPause(nd)
+	p.finishBind(nd)
+	p.finishRestart(nd)
 }
 
 func (p *configurable) returnHeld(nd *binding.NDIS) {
@@ -235,9 +248,34 @@ func (p *configurable) returnHeld(nd *binding.NDIS) {
 	p.held = p.held[:0]
 }
 
-func (p *configurable) maybeFinishPause(nd *binding.NDIS) {
+func (p *configurable) finishPause(nd *binding.NDIS) {
 	if p.pausing && p.sends == 0 && len(p.held) == 0 {
 		p.pausing = false
-		nd.CompleteNetPnPEvent(binding.StatusSuccess)
+		nd.CompleteNetPnPEvent(p.pended, binding.StatusSuccess)
+	}
+}
+
+func (p *configurable) finishBind(nd *binding.NDIS) {
+	if p.bindWait && p.query.answered {
+		p.bindWait = false
+		p.takeAnswer(nil)
+		nd.CompleteBindAdapter(binding.StatusSuccess)
+	}
+}
+
+// finishRestart goes on with a restart that waited for its query, or
+// retries a rebuild that failed.
+func (p *configurable) finishRestart(nd *binding.NDIS) {
+	if !p.restarting || p.query.pending {
+		return
+	}
+	if p.query.answered {
+		p.query.answered = false
+		p.takeAnswer(&p.pended)
+		p.rebuildTries = 0
+	}
+	if p.startRunning(nd) {
+		p.restarting = false
+		nd.CompleteNetPnPEvent(p.pended, binding.StatusSuccess)
 	}
 }

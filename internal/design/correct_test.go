@@ -27,12 +27,15 @@ func correctRuns(t *testing.T) int {
 
 // The correct settings of the configurable protocol. Every one must draw no
 // finding at all, warnings included: a false alarm is as serious a bug in
-// ndissim as a missed one.
+// ndissim as a missed one. Faults do not change that: a restart whose pool
+// rebuild fails retries from its work item and, failing that, runs on its
+// old pools, and a failed requirements query falls back on the restart's
+// attributes, so no restart fails (PnPEventFailed) however the faults fall.
 func correctConfigs() map[string]Config {
 	out := map[string]Config{}
 	for _, req := range []Requirements{RequirementsAttributes, RequirementsOID} {
 		for _, sz := range []string{"allocation", "pool-when-grown", "pool-always"} {
-			for _, api := range []string{"combined", "separate", "data-pool", "separate-data"} {
+			for _, api := range []string{"combined", "separate", "separate-data"} {
 				for _, hold := range []bool{true, false} {
 					c := DefaultConfig()
 					c.Requirements = req
@@ -47,8 +50,6 @@ func correctConfigs() map[string]Config {
 					case "separate":
 						c.Send.API, c.Send.NetBuffers, c.NBPool = SendSeparate, 2, &NBPoolConfig{}
 						c.NBLPool.AllocateNetBuffer = false
-					case "data-pool":
-						c.NBLPool.DataSize = 2048
 					case "separate-data":
 						c.Send.API, c.Send.NetBuffers, c.NBPool = SendSeparate, 3, &NBPoolConfig{DataSize: 2048}
 						c.NBLPool.AllocateNetBuffer = false
@@ -79,13 +80,23 @@ func TestCorrectDesignsDrawNoFinding(t *testing.T) {
 			}
 		})
 	}
-	t.Run("ndisprot", func(t *testing.T) {
-		g, _ := sim.Lookup("ndisprot")
-		rep, err := sim.Check(context.Background(), g.Design(), sim.CheckOptions{Seed: sim.DefaultSeed, Runs: runs})
-		require.NoError(t, err)
-		require.Equal(t, runs, rep.Runs)
-		for _, f := range rep.Findings {
-			require.Equal(t, rule.Warning.String(), f.Severity, "%s: %s", f.Rule, f.Message)
-		}
-	})
+	// The two models of the sample draw no error; their backfill and
+	// context shortfall warnings are the sample's design, and stay.
+	for _, name := range []string{"ndisprot", "ndisprot-pended"} {
+		t.Run(name, func(t *testing.T) {
+			if name == "ndisprot" {
+				skipUntilWatchdogAllowsPoll(t)
+			}
+			g, ok := sim.Lookup(name)
+			require.True(t, ok)
+			rep, err := sim.Check(context.Background(), g.Design(), sim.CheckOptions{Seed: sim.DefaultSeed, Runs: runs})
+			require.NoError(t, err)
+			require.Equal(t, runs, rep.Runs)
+			for _, f := range rep.Findings {
+				require.Equal(t, rule.Warning.String(), f.Severity, "%s: %s at seed %d: %s\n%s",
+					f.Rule, f.Severity, f.Seed, f.Message, strings.Join(f.Lines, "\n"))
+				require.Contains(t, []rule.Name{rule.SendBackfillShortfall, rule.SendContextShortfall}, f.Rule)
+			}
+		})
+	}
 }

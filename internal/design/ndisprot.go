@@ -8,80 +8,103 @@ import (
 )
 
 // ndisprot models the NDIS sample protocol driver (Windows-driver-samples,
-// network/ndis/ndisprot/6x): two NBL pools made at bind and never rebuilt,
-// sends with the combined call and no data backfill, a pause that waits for
-// pended sends, receives copied or queued and returned. It must draw no
-// error finding on any stack; with filters that need backfill below it, it
+// network/ndis/ndisprot/6x/sys) as it is written: two NBL pools made at bind
+// and never rebuilt; an open, and at unbind a close, that wait on an event
+// when they pend; sends with the combined call and no backfill, counted in
+// a PendedSendCount that counts its OID requests too; a pause that polls
+// that count with NdisMSleep and returns SUCCESS; receives kept only for a
+// read that is waiting, copied otherwise; and an unbind that clears the
+// packet filter and the multicast list, waits for its I/O and closes. It
+// must draw no error on any stack; below filters that need backfill it
 // draws the shortfall warnings its design earns.
 type ndisprot struct {
 	sendPool, recvPool pool.NBLPool
-	running, pausing   bool
-	pendedSends        int      // PendedSendCount
-	queue              []queued // the receive queue a read drains
-	closing            bool
-	filterReq          uint32 // the packet-filter OID of the unbind, if pended
+	state              protState
+	pendedSends        int           // PendedSendCount: sends and OID requests
+	pendedReads        int           // read IRPs waiting for data
+	queue              []queued      // RecvNetBufListQueue
+	bindEvent          binding.Event // the open's or the close's completion
+	bindStatus         binding.Status
+	closingEvent       binding.Event // PendedSendCount reached 0 while closing
+	req                protRequest
+	nextReq            uint32
 }
 
-type queued struct {
-	nbl   pool.NBL
-	local bool // a copy in the protocol's own NBL, freed; else returned
+// protState is the sample's NDISPROT_OPEN_CONTEXT State with its bind flags
+// folded in: reads and writes need protRunning or protPaused to be active.
+type protState uint8
+
+const (
+	protOpening protState = iota
+	protPaused
+	protRunning
+	protPausing
+	protClosing
+)
+
+// protRequest is the sample's NDISPROT_REQUEST: the request, its own event
+// and the status its completion left.
+type protRequest struct {
+	id     uint32
+	event  binding.Event
+	result oid.Result
 }
 
-// sendContext is sizeof(NPROT_SEND_NETBUFLIST_RSVD) on 64-bit: an IRP
-// pointer and a reference count, rounded to MEMORY_ALLOCATION_ALIGNMENT.
-const sendContext = 16
+// pauseSleepMicroseconds is the sample's poll interval: NdisMSleep(100000).
+const pauseSleepMicroseconds = 100_000
 
-// maxQueued is how many received NBLs ndisprot keeps for pending reads.
-const maxQueued = 4
+// maxPendedReads is how many reads the application keeps posted.
+const maxPendedReads = 4
 
 func newNdisprot() binding.Protocol { return &ndisprot{} }
 
+// BindAdapter is ndisprotCreateBinding: pools first, then the open, waited
+// for on BindEvent when it pends; the binding is Paused when it returns.
 func (p *ndisprot) BindAdapter(nd *binding.NDIS, _ oid.BindParameters) binding.Status {
-	*p = ndisprot{queue: p.queue[:0]}
-	p.sendPool = nd.AllocateNetBufferListPool(pool.NBLPoolParameters{
-		ProtocolID: pool.ProtocolIDIPX, ContextSize: sendContext, AllocateNetBuffer: true, PoolTag: 'N' | 'P'<<8 | 'r'<<16 | 'o'<<24})
-	p.recvPool = nd.AllocateNetBufferListPool(pool.NBLPoolParameters{
-		ProtocolID: pool.ProtocolIDIPX, AllocateNetBuffer: true, PoolTag: 'N' | 'P'<<8 | 'r'<<16 | 'o'<<24})
-	if p.sendPool.IsNull() || p.recvPool.IsNull() {
-		p.freePools(nd)
+	*p = ndisprot{queue: p.queue[:0], nextReq: p.nextReq}
+	var ok bool
+	if p.sendPool, p.recvPool, ok = ndisprotPools(nd); !ok {
 		return binding.StatusResources
 	}
-	switch nd.OpenAdapter() {
-	case binding.StatusSuccess:
-		return binding.StatusSuccess
-	case binding.StatusPending:
-		return binding.StatusPending // waits on the open's completion event
+	nd.InitializeEvent(&p.bindEvent)
+	st := nd.OpenAdapter()
+	if st == binding.StatusPending {
+		nd.WaitEvent(&p.bindEvent, 0)
+		st = p.bindStatus
 	}
-	p.freePools(nd)
-	return binding.StatusFailure
+	if st != binding.StatusSuccess {
+		p.freePools(nd)
+		return binding.StatusFailure
+	}
+	p.state = protPaused
+	return binding.StatusSuccess
 }
 
 func (p *ndisprot) OpenAdapterComplete(nd *binding.NDIS, st binding.Status) {
-	if st != binding.StatusSuccess {
-		p.freePools(nd)
-	}
-	nd.CompleteBindAdapter(st)
+	p.bindStatus = st
+	nd.SetEvent(&p.bindEvent)
 }
 
 func (p *ndisprot) NetPnPEvent(nd *binding.NDIS, ev binding.PnPEvent) binding.Status {
 	if ev.Kind == binding.NetEventRestart {
 		// Reads only MTU and MacOptions from the attributes: no backfill use,
 		// no pool rebuild.
-		p.running = true
+		p.state = protRunning
 		return binding.StatusSuccess
 	}
-	p.running = false
-	if p.pendedSends > 0 {
-		p.pausing = true // polls PendedSendCount; here, finished by send-complete
-		return binding.StatusPending
+	p.state = protPausing
+	for p.pendedSends > 0 {
+		nd.Sleep(pauseSleepMicroseconds) // completions arrive meanwhile
 	}
-	p.flush(nd)
+	p.flushQueue(nd)
+	p.state = protPaused
 	return binding.StatusSuccess
 }
 
+// Write is NdisprotWrite: the user's buffer is the MDL, no backfill.
 func (p *ndisprot) Write(nd *binding.NDIS, bytes uint32) {
-	if !p.running || p.closing {
-		return // NdisprotWrite fails with STATUS_INVALID_HANDLE
+	if p.state != protRunning {
+		return // STATUS_INVALID_HANDLE, or the binding is not running
 	}
 	nbl := nd.AllocateNetBufferAndNetBufferList(p.sendPool, sendContext, 0, 1, 0, bytes)
 	if nbl.IsNull() {
@@ -94,85 +117,57 @@ func (p *ndisprot) Write(nd *binding.NDIS, bytes uint32) {
 
 func (p *ndisprot) SendNetBufferListsComplete(nd *binding.NDIS, nbl pool.NBL, _ binding.Status, _ binding.SendCompleteFlags) {
 	nd.FreeNetBufferList(nbl)
+	p.ioDone(nd)
+}
+
+// ioDone counts a send or OID request done, and wakes a closing unbind
+// that waits for the last (NdisSetEvent is legal at DISPATCH_LEVEL).
+func (p *ndisprot) ioDone(nd *binding.NDIS) {
 	p.pendedSends--
-	if p.pausing && p.pendedSends == 0 {
-		p.pausing = false
-		p.flush(nd)
-		nd.CompleteNetPnPEvent(binding.StatusSuccess)
+	if p.state == protClosing && p.pendedSends == 0 {
+		nd.SetEvent(&p.closingEvent)
 	}
 }
 
-func (p *ndisprot) ReceiveNetBufferLists(nd *binding.NDIS, nbls []pool.NBL, flags binding.ReceiveFlags) {
-	resources := flags&binding.ReceiveResources != 0
-	for _, nbl := range nbls {
-		switch {
-		case !p.running:
-			if !resources {
-				nd.ReturnNetBufferLists(nbl, 0)
-			}
-		case !resources && len(p.queue) < maxQueued:
-			p.queue = append(p.queue, queued{nbl: nbl})
-		default:
-			// No read can take it now: copy into a local NBL.
-			if local := nd.AllocateNetBufferAndNetBufferList(p.recvPool, 0, 0, 1, 0, oid.MaxFrameSize); !local.IsNull() && len(p.queue) < 2*maxQueued {
-				p.queue = append(p.queue, queued{nbl: local, local: true})
-			} else if !local.IsNull() {
-				nd.FreeNetBufferList(local)
-			}
-			if !resources {
-				nd.ReturnNetBufferLists(nbl, 0)
-			}
-		}
+// WorkItem is a read (NdisprotRead): it pends until data is queued.
+func (p *ndisprot) WorkItem(nd *binding.NDIS) {
+	if p.state != protRunning && p.state != protPaused && p.state != protPausing {
+		return // STATUS_INVALID_HANDLE: the binding is not active
 	}
+	if p.pendedReads < maxPendedReads {
+		p.pendedReads++
+	}
+	p.serviceReads(nd)
 }
 
-// WorkItem is a read from the application: it drains the receive queue.
-func (p *ndisprot) WorkItem(nd *binding.NDIS) { p.flush(nd) }
-
-func (p *ndisprot) flush(nd *binding.NDIS) {
-	for _, q := range p.queue {
-		if q.local {
-			nd.FreeNetBufferList(q.nbl)
-		} else {
-			nd.ReturnNetBufferLists(q.nbl, 0)
-		}
-	}
-	p.queue = p.queue[:0]
-}
-
-// UnbindAdapter follows ndisprotShutdownBinding: packet filter 0, wait for
-// I/O, flush the queue, close, free the pools.
+// UnbindAdapter is ndisprotShutdownBinding; it never pends.
 func (p *ndisprot) UnbindAdapter(nd *binding.NDIS) binding.Status {
-	p.closing = true
-	req, res := nd.OidRequest(oid.Request{Type: oid.Set, OID: oid.OIDGenCurrentPacketFilter, Value: 0})
-	if res.Status == binding.StatusPending {
-		p.filterReq = req.ID
-		return binding.StatusPending
-	}
-	return p.close(nd)
-}
-
-func (p *ndisprot) OidRequestComplete(nd *binding.NDIS, req oid.Request, _ oid.Result) {
-	if req.ID == p.filterReq && p.closing {
-		p.filterReq = 0
-		if p.close(nd) == binding.StatusSuccess {
-			nd.CompleteUnbindAdapter()
-		}
-	}
-}
-
-func (p *ndisprot) close(nd *binding.NDIS) binding.Status {
-	p.flush(nd)
+	p.state = protClosing
+	p.doRequest(nd, oid.OIDGenCurrentPacketFilter)
+	p.doRequest(nd, oid.OID8023MulticastList)
+	p.waitForPendingIO(nd)
+	p.flushQueue(nd)
+	nd.InitializeEvent(&p.bindEvent)
 	if nd.CloseAdapter() == binding.StatusPending {
-		return binding.StatusPending
+		nd.WaitEvent(&p.bindEvent, 0)
 	}
 	p.freePools(nd)
 	return binding.StatusSuccess
 }
 
+// waitForPendingIO waits for the sends and requests in flight, then
+// cancels the reads still posted.
+func (p *ndisprot) waitForPendingIO(nd *binding.NDIS) {
+	if p.pendedSends > 0 {
+		nd.InitializeEvent(&p.closingEvent)
+		nd.WaitEvent(&p.closingEvent, 0)
+	}
+	p.pendedReads = 0
+}
+
 func (p *ndisprot) CloseAdapterComplete(nd *binding.NDIS) {
-	p.freePools(nd)
-	nd.CompleteUnbindAdapter()
+	p.bindStatus = binding.StatusSuccess
+	nd.SetEvent(&p.bindEvent)
 }
 
 func (p *ndisprot) freePools(nd *binding.NDIS) {
@@ -187,7 +182,7 @@ func (p *ndisprot) freePools(nd *binding.NDIS) {
 func init() {
 	sim.MustRegister(sim.GoDesign{
 		Name:    "ndisprot",
-		Summary: "model of the NDIS sample protocol driver: pools at bind, combined call without backfill, never rebuilt",
+		Summary: "model of the NDIS sample protocol driver as written: blocking open, close and OID waits, a pause that sleeps until its sends are done",
 		New:     newNdisprot,
 		Stack:   demoStack,
 		Changes: demoChanges(),

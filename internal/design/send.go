@@ -25,7 +25,10 @@ func clampContext(v uint32, maa uint32) uint16 {
 	return uint16(r)
 }
 
-func (p *configurable) createPools(nd *binding.NDIS) bool {
+// newPools creates the pools the configuration names, sized for the needs
+// known now when the sizing is per pool. It returns them rather than
+// installing them, so that a rebuild keeps the old pools when it fails.
+func (p *configurable) newPools(nd *binding.NDIS) (sendPools, bool) {
 	maa := nd.MAA()
 	c := p.cfg.NBLPool
 	params := pool.NBLPoolParameters{
@@ -38,24 +41,22 @@ func (p *configurable) createPools(nd *binding.NDIS) bool {
 			params.DataSize += p.needs.DataBackfill
 		}
 	}
-	p.nblPool = nd.AllocateNetBufferListPool(params)
-	if p.nblPool.IsNull() {
-		return false
+	var s sendPools
+	if s.nblPool = nd.AllocateNetBufferListPool(params); s.nblPool.IsNull() {
+		return s, false
 	}
 	if nb := p.cfg.NBPool; nb != nil {
 		size := nb.DataSize
 		if p.cfg.Sizing == SizingPool && size > 0 {
 			size += p.needs.DataBackfill
 		}
-		p.nbPool = nd.AllocateNetBufferPool(pool.NBPoolParameters{DataSize: size, PoolTag: p.tag})
-		if p.nbPool.IsNull() {
-			nd.FreeNetBufferListPool(p.nblPool)
-			p.nblPool = pool.NBLPool{}
-			return false
+		if s.nbPool = nd.AllocateNetBufferPool(pool.NBPoolParameters{DataSize: size, PoolTag: p.tag}); s.nbPool.IsNull() {
+			s.freePools(nd)
+			return s, false
 		}
 	}
 	p.poolNeeds = p.needs
-	return true
+	return s, true
 }
 
 // buildSend allocates an NBL for bytes of payload with room for the whole
@@ -67,9 +68,6 @@ func (p *configurable) buildSend(nd *binding.NDIS, bytes uint32) pool.NBL {
 	hdr := p.cfg.Send.Header
 	ctx := p.cfg.NBLPool.ContextSize
 	if p.cfg.Send.API == SendCombined {
-		if p.cfg.NBLPool.DataSize > 0 {
-			return p.fromDataPool(nd, ctx, ctxBackfill, data)
-		}
 		nbl := nd.AllocateNetBufferAndNetBufferList(p.nblPool, ctx, ctxBackfill, 1, data+hdr, bytes)
 		if !nbl.IsNull() && hdr > 0 {
 			nd.RetreatNetBufferDataStart(nd.FirstNB(nbl), hdr, 0)
@@ -85,7 +83,7 @@ func (p *configurable) buildSend(nd *binding.NDIS, bytes uint32) pool.NBL {
 		if p.cfg.NBPool.DataSize > 0 {
 			nb = nd.AllocateNetBufferMdlAndData(p.nbPool)
 			if !nb.IsNull() {
-				nd.AdvanceNetBufferDataStart(nb, min(data, p.cfg.NBPool.DataSize))
+				nd.AdvanceNetBufferDataStart(nb, data)
 			}
 		} else {
 			nb = nd.AllocateNetBuffer(p.nbPool, 1, data+hdr, bytes)
@@ -98,16 +96,6 @@ func (p *configurable) buildSend(nd *binding.NDIS, bytes uint32) pool.NBL {
 			return pool.NBL{}
 		}
 		nd.LinkNetBuffer(nbl, nb)
-	}
-	return nbl
-}
-
-// fromDataPool takes an NBL whose NB came with data and advances its start
-// past the backfill the stack needs.
-func (p *configurable) fromDataPool(nd *binding.NDIS, ctx, ctxBackfill uint16, data uint32) pool.NBL {
-	nbl := nd.AllocateNetBufferList(p.nblPool, ctx, ctxBackfill)
-	if !nbl.IsNull() {
-		nd.AdvanceNetBufferDataStart(nd.FirstNB(nbl), min(data, p.cfg.NBLPool.DataSize))
 	}
 	return nbl
 }
