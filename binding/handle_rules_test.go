@@ -114,6 +114,19 @@ var handleRuleCases = []ruleCase{
 			h.pause()
 			h.unbind()
 		}},
+	{rule: rule.CloseOutsideUnbind, name: "close from a work item with a send in flight", state: fsm.Running,
+		broken: func(h *harness) {
+			h.running()
+			h.send()
+			h.work(func(nd *binding.NDIS) { nd.CloseAdapter() })
+		},
+		legal: func(h *harness) {
+			h.running()
+			h.send()
+			h.b.CompleteSend(0, true)
+			h.pause()
+			h.unbind()
+		}},
 	{rule: rule.CloseOutsideUnbind, name: "close from a work item of a pended unbind is legal", state: fsm.Paused,
 		broken: func(h *harness) {
 			h.bind()

@@ -138,14 +138,6 @@ func (nd *NDIS) CloseAdapter() Status {
 	if !b.enter() {
 		return StatusFailure
 	}
-	// Sends in flight come first: whatever the context, closing under them
-	// loses NBLs NDIS still owes back.
-	if len(b.inFlight) > 0 && b.opened && !b.closeCalled {
-		objs := b.outstandingObjects()
-		b.fail(rule.CloseWithOutstanding, objs, "NdisCloseAdapterEx with %d send(s) not yet completed (%s)",
-			len(b.inFlight), joinObjects(objs))
-		return StatusFailure
-	}
 	closable := b.running == opBind || b.running == opUnbind || b.bindPending || b.unbindPending
 	if !closable || !b.opened || b.closeCalled {
 		why := "outside ProtocolBindAdapterEx and ProtocolUnbindAdapterEx (a driver that wants to close calls NdisUnbindAdapter)"
@@ -156,6 +148,14 @@ func (nd *NDIS) CloseAdapter() Status {
 		return StatusFailure
 	}
 	if !b.passiveOnly("NdisCloseAdapterEx") {
+		return StatusFailure
+	}
+	// A close the lifecycle allows comes after a pause that drained every
+	// send, so this guards a bookkeeping slip rather than a design's choice.
+	if len(b.inFlight) > 0 {
+		objs := b.outstandingObjects()
+		b.fail(rule.CloseWithOutstanding, objs, "NdisCloseAdapterEx with %d send(s) not yet completed (%s)",
+			len(b.inFlight), joinObjects(objs))
 		return StatusFailure
 	}
 	if len(b.oids) > 0 {

@@ -56,7 +56,7 @@ type eager struct {
 	running bool
 	fixed   bool // waits for its sends, as it should
 	sends   int
-	pausing bool
+	pausing binding.PnPEvent // the pause it pended, completed from the work item
 }
 
 func (p *eager) BindAdapter(nd *binding.NDIS, _ oid.BindParameters) binding.Status {
@@ -84,7 +84,7 @@ func (p *eager) OpenAdapterComplete(nd *binding.NDIS, st binding.Status) {
 func (p *eager) NetPnPEvent(nd *binding.NDIS, ev binding.PnPEvent) binding.Status {
 	p.running = ev.Kind == binding.NetEventRestart
 	if !p.running && p.fixed && p.sends > 0 {
-		p.pausing = true
+		p.pausing = ev
 		return binding.StatusPending
 	}
 	return binding.StatusSuccess
@@ -117,10 +117,6 @@ func (p *eager) Write(nd *binding.NDIS, bytes uint32) {
 func (p *eager) SendNetBufferListsComplete(nd *binding.NDIS, nbl pool.NBL, _ binding.Status, _ binding.SendCompleteFlags) {
 	nd.FreeNetBufferList(nbl)
 	p.sends--
-	if p.pausing && p.sends == 0 {
-		p.pausing = false
-		nd.CompleteNetPnPEvent(binding.StatusSuccess)
-	}
 }
 
 func (p *eager) ReceiveNetBufferLists(nd *binding.NDIS, nbls []pool.NBL, flags binding.ReceiveFlags) {
@@ -132,7 +128,15 @@ func (p *eager) ReceiveNetBufferLists(nd *binding.NDIS, nbls []pool.NBL, flags b
 }
 
 func (p *eager) OidRequestComplete(*binding.NDIS, oid.Request, oid.Result) {}
-func (p *eager) WorkItem(*binding.NDIS)                                    {}
+func (p *eager) WorkItem(nd *binding.NDIS) {
+	// The pause is completed here, at PASSIVE_LEVEL: send-complete may run
+	// at DISPATCH_LEVEL, where NdisCompleteNetPnPEvent is not allowed.
+	if p.pausing.ID != 0 && p.sends == 0 {
+		ev := p.pausing
+		p.pausing = binding.PnPEvent{}
+		nd.CompleteNetPnPEvent(ev, binding.StatusSuccess)
+	}
+}
 
 func eagerDesign(fixed bool) sim.Design {
 	stack, err := oid.NewStack(oid.MAA64, oid.Layer{Name: "nic"})

@@ -30,7 +30,7 @@ type simple struct {
 	nblPool pool.NBLPool
 	nbPool  pool.NBPool
 	running bool
-	pausing bool
+	pausing binding.PnPEvent // the pause it pended, completed from the work item
 	sends   int
 }
 
@@ -66,7 +66,7 @@ func (p *simple) NetPnPEvent(nd *binding.NDIS, ev binding.PnPEvent) binding.Stat
 	}
 	p.running = false
 	if p.sends > 0 && p.bug != pauseEarly {
-		p.pausing = true
+		p.pausing = ev
 		return binding.StatusPending
 	}
 	return binding.StatusSuccess
@@ -116,10 +116,6 @@ func (p *simple) SendNetBufferListsComplete(nd *binding.NDIS, nbl pool.NBL, st b
 		nd.FreeNetBufferList(nbl)
 	}
 	p.sends--
-	if p.pausing && p.sends == 0 {
-		p.pausing = false
-		nd.CompleteNetPnPEvent(binding.StatusSuccess)
-	}
 }
 
 func (p *simple) ReceiveNetBufferLists(nd *binding.NDIS, nbls []pool.NBL, flags binding.ReceiveFlags) {
@@ -132,7 +128,15 @@ func (p *simple) ReceiveNetBufferLists(nd *binding.NDIS, nbls []pool.NBL, flags 
 }
 
 func (p *simple) OidRequestComplete(*binding.NDIS, oid.Request, oid.Result) {}
-func (p *simple) WorkItem(*binding.NDIS)                                    {}
+func (p *simple) WorkItem(nd *binding.NDIS) {
+	// The pause is completed here, at PASSIVE_LEVEL: send-complete may run
+	// at DISPATCH_LEVEL, where NdisCompleteNetPnPEvent is not allowed.
+	if p.pausing.ID != 0 && p.sends == 0 {
+		ev := p.pausing
+		p.pausing = binding.PnPEvent{}
+		nd.CompleteNetPnPEvent(ev, binding.StatusSuccess)
+	}
+}
 
 func (p *simple) freePools(nd *binding.NDIS) {
 	if !p.nblPool.IsNull() {

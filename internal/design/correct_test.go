@@ -84,9 +84,6 @@ func TestCorrectDesignsDrawNoFinding(t *testing.T) {
 	// context shortfall warnings are the sample's design, and stay.
 	for _, name := range []string{"ndisprot", "ndisprot-pended"} {
 		t.Run(name, func(t *testing.T) {
-			if name == "ndisprot" {
-				skipUntilWatchdogAllowsPoll(t)
-			}
 			g, ok := sim.Lookup(name)
 			require.True(t, ok)
 			rep, err := sim.Check(context.Background(), g.Design(), sim.CheckOptions{Seed: sim.DefaultSeed, Runs: runs})

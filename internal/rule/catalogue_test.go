@@ -128,6 +128,10 @@ func TestLookup(t *testing.T) {
 // covered by sim tests (pending). Remove a rule from it as soon as a test
 // mentions it; TestEveryRuleIsTested fails on a listed rule that is covered.
 var pendingSimCoverage = []rule.Name{
+	// A close the lifecycle allows follows a pause that drained every send
+	// (and a close from anywhere else is CloseOutsideUnbind first), so no
+	// design reaches it: it guards the binding's own bookkeeping.
+	rule.CloseWithOutstanding,
 	rule.NbPoolFreedWithOutstanding,
 	rule.MdlAndDataNeedsDataPool,
 	rule.RetreatMemoryNotReleased,
