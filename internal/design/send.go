@@ -85,7 +85,7 @@ func (p *configurable) buildSend(nd *binding.NDIS, bytes uint32) pool.NBL {
 		if p.cfg.NBPool.DataSize > 0 {
 			nb = nd.AllocateNetBufferMdlAndData(p.nbPool)
 			if !nb.IsNull() {
-				nd.AdvanceNetBufferDataStart(nb, min(data, p.cfg.NBPool.DataSize))
+				nd.AdvanceNetBufferDataStart(nb, min(data, p.cfg.NBPool.DataSize), false)
 			}
 		} else {
 			nb = nd.AllocateNetBuffer(p.nbPool, 1, data+hdr, bytes)
@@ -107,7 +107,7 @@ func (p *configurable) buildSend(nd *binding.NDIS, bytes uint32) pool.NBL {
 func (p *configurable) fromDataPool(nd *binding.NDIS, ctx, ctxBackfill uint16, data uint32) pool.NBL {
 	nbl := nd.AllocateNetBufferList(p.nblPool, ctx, ctxBackfill)
 	if !nbl.IsNull() {
-		nd.AdvanceNetBufferDataStart(nd.FirstNB(nbl), min(data, p.cfg.NBLPool.DataSize))
+		nd.AdvanceNetBufferDataStart(nd.FirstNB(nbl), min(data, p.cfg.NBLPool.DataSize), false)
 	}
 	return nbl
 }
