@@ -208,31 +208,18 @@ func (nd *NDIS) UnlinkNetBuffer(nbl pool.NBL, nb pool.NB) {
 }
 
 // RetreatNetBufferDataStart is NdisRetreatNetBufferDataStart. A retreat
-// that does not fit the NB's unused data space makes NDIS allocate: the
-// protocol's own send path should have left the room (RetreatAllocates), and
-// the memory stays on the NB until an advance with FreeMdl releases it.
+// that does not fit the NB's unused data space makes NDIS allocate an MDL
+// and memory, which stay on the NB until an advance with FreeMdl releases
+// them (AdvanceNetBufferDataStart).
 func (nd *NDIS) RetreatNetBufferDataStart(nb pool.NB, delta, dataBackfill uint32) pool.Retreat {
 	b := nd.b
 	if !b.enter() || !b.nbUsable(nb, "NdisRetreatNetBufferDataStart") {
 		return pool.RetreatFailed
 	}
-	var offset uint32
-	if info, ok := b.pools.NB(nb); ok {
-		offset = info.DataOffset
-	}
 	r, err := b.pools.RetreatDataStart(nb, delta, dataBackfill)
+	b.report(err)
 	if b.tracer != nil {
 		b.trace(ActorProtocol, "NdisRetreatNetBufferDataStart %s by %d: %s", nb, delta, r)
-	}
-	if err != nil {
-		b.report(err)
-		return r
-	}
-	if r != pool.RetreatInPlace && !b.warned[rule.RetreatAllocates] {
-		// RetreatFailed without a finding is the allocation itself failing.
-		b.fail(rule.RetreatAllocates, []string{nb.String()},
-			"NdisRetreatNetBufferDataStart on %s by %d bytes with only %d bytes of unused data space: NDIS must allocate an MDL and %d bytes; allocate the NB with the room instead",
-			nb, delta, offset, delta+dataBackfill)
 	}
 	return r
 }
@@ -242,6 +229,13 @@ func (nd *NDIS) RetreatNetBufferDataStart(nb pool.NB, delta, dataBackfill uint32
 // the data start has left it; FALSE keeps it for the next retreat (and the
 // NB may not be freed while it is there). Within the NB's own data either
 // does the same.
+//
+// The release is where RetreatAllocates is reported: it closes one
+// allocate-and-free cycle the protocol's own retreat cost NDIS. Reported
+// there rather than at the retreat, the warning stays apart from the error
+// of a design that frees the NB without the release (RetreatMemoryNotReleased,
+// which it then draws alone), and spares a design that allocates once and
+// keeps reusing the memory in place.
 func (nd *NDIS) AdvanceNetBufferDataStart(nb pool.NB, delta uint32, freeMdl bool) {
 	b := nd.b
 	if !b.enter() || !b.nbUsable(nb, "NdisAdvanceNetBufferDataStart") {
@@ -250,7 +244,17 @@ func (nd *NDIS) AdvanceNetBufferDataStart(nb pool.NB, delta uint32, freeMdl bool
 	if b.tracer != nil {
 		b.trace(ActorProtocol, "NdisAdvanceNetBufferDataStart %s by %d FreeMdl=%s", nb, delta, pick(freeMdl, "TRUE", "FALSE"))
 	}
-	b.report(b.pools.AdvanceDataStart(nb, delta, freeMdl))
+	before, _ := b.pools.NB(nb)
+	if err := b.pools.AdvanceDataStart(nb, delta, freeMdl); err != nil {
+		b.report(err)
+		return
+	}
+	if after, _ := b.pools.NB(nb); before.RetreatBytes > 0 && after.RetreatBytes == 0 && !b.warned[rule.RetreatAllocates] {
+		b.fail(rule.RetreatAllocates, []string{nb.String()},
+			"NdisAdvanceNetBufferDataStart on %s releases the %d bytes NDIS allocated because the protocol's own retreat on it "+
+				"overran its unused data space; allocate the NB with room for the header and the stack's backfill, and each send saves an allocation",
+			nb, before.RetreatBytes)
+	}
 }
 
 // FirstNB is NET_BUFFER_LIST_FIRST_NB. Reading it from a freed NBL is

@@ -293,7 +293,7 @@ func TestFidelityChainWalkAfterFree(t *testing.T) {
 }
 
 // A retreat past the NB's unused space makes NDIS allocate: a warning, once
-// per run; a retreat within it is free.
+// per run, when the memory is released; a retreat within it costs nothing.
 func TestFidelityRetreatAllocates(t *testing.T) {
 	h := newFidHarness(t, 0)
 	h.work(func(nd *binding.NDIS) {
@@ -301,16 +301,20 @@ func TestFidelityRetreatAllocates(t *testing.T) {
 		require.Equal(t, pool.RetreatAllocated, nd.RetreatNetBufferDataStart(nb, 14, 0))
 		require.Equal(t, pool.RetreatAllocated, nd.RetreatNetBufferDataStart(nb, 14, 0))
 		nd.AdvanceNetBufferDataStart(nb, 28, true)
+		require.Equal(t, pool.RetreatAllocated, nd.RetreatNetBufferDataStart(nb, 14, 0))
+		nd.AdvanceNetBufferDataStart(nb, 14, true)
 		nd.FreeNetBuffer(nb)
 		nd.FreeNetBufferList(nbl)
 	})
 	h.unbind()
 	h.requireRules(rule.RetreatAllocates)
+	require.Contains(t, h.b.Findings()[0].Message, "releases the 28 bytes")
 
 	h = newFidHarness(t, 0)
 	h.work(func(nd *binding.NDIS) {
 		nbl, nb := h.p.build(nd, 14)
 		require.Equal(t, pool.RetreatInPlace, nd.RetreatNetBufferDataStart(nb, 14, 0))
+		nd.AdvanceNetBufferDataStart(nb, 14, true)
 		nd.FreeNetBuffer(nb)
 		nd.FreeNetBufferList(nbl)
 	})
@@ -319,7 +323,8 @@ func TestFidelityRetreatAllocates(t *testing.T) {
 }
 
 // Memory a retreat allocated is released by an advance with FreeMdl TRUE
-// before the NB goes; FreeMdl FALSE keeps it, and the free is the error.
+// before the NB goes; FreeMdl FALSE keeps it, and the free is the error,
+// alone (the allocation's warning comes with its release, which never came).
 func TestFidelityRetreatMemoryNotReleased(t *testing.T) {
 	for _, freeMdl := range []bool{false, true} {
 		h := newFidHarness(t, 0)
@@ -331,12 +336,28 @@ func TestFidelityRetreatMemoryNotReleased(t *testing.T) {
 			nd.FreeNetBufferList(nbl)
 		})
 		if !freeMdl {
-			h.requireRules(rule.RetreatAllocates, rule.RetreatMemoryNotReleased)
+			h.requireRules(rule.RetreatMemoryNotReleased)
 			continue
 		}
 		h.unbind()
 		h.requireRules(rule.RetreatAllocates)
 	}
+}
+
+// The NBL's own NB counts too: NdisFreeNetBufferList frees it.
+func TestFidelityRetreatMemoryOnThePreallocatedNB(t *testing.T) {
+	h := newFidHarness(t, 0)
+	var combined pool.NBLPool
+	h.work(func(nd *binding.NDIS) {
+		combined = nd.AllocateNetBufferListPool(pool.NBLPoolParameters{AllocateNetBuffer: true})
+	})
+	h.requireRules(rule.PoolChangedWhileActive) // made while Running, for the test's brevity
+	h.work(func(nd *binding.NDIS) {
+		nbl := nd.AllocateNetBufferAndNetBufferList(combined, 0, 0, 1, 0, 64)
+		nd.RetreatNetBufferDataStart(nd.FirstNB(nbl), 14, 0)
+		nd.FreeNetBufferList(nbl)
+	})
+	h.requireRules(rule.PoolChangedWhileActive, rule.RetreatMemoryNotReleased)
 }
 
 // Detach, free the NBL, keep the NB and send it again in a new NBL: the NB
