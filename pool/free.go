@@ -110,9 +110,9 @@ func (t *Tracker) FreeNetBufferList(l NBL) error {
 	if pre != none && t.nbs[pre].retreatBytes != 0 {
 		return t.retreatHeld(pre, call, l.String())
 	}
-	kept, first := t.detachChain(li, pre)
+	kept, first := t.detachChain(li)
 	if pre != none {
-		if in := t.nbs[pre].nbl; in != none { // relinked into another NBL
+		if in := t.nbs[pre].nbl; in != none { // moved into another NBL's chain
 			t.unlink(in, pre)
 		}
 		t.nbs[pre] = nbSlot{nextFree: t.freeNB}
@@ -132,21 +132,20 @@ func (t *Tracker) FreeNetBufferList(l NBL) error {
 			"free it with NdisFreeNetBuffer, before the NBL as the pages advise, or reuse it", l, first, more(kept-1))
 }
 
-// detachChain unlinks every NB of NBL li's chain but its own preallocated
-// one, pre, which the caller frees. It returns how many of them were
-// allocated separately, and the first of those.
-func (t *Tracker) detachChain(li, pre int32) (kept int, first NB) {
+// detachChain unlinks every NB of NBL li's chain. It returns how many of
+// them were allocated separately, and the first of those: the NBL's own
+// preallocated NB, which the caller frees, and another NBL's, which stays
+// with that NBL, are not counted.
+func (t *Tracker) detachChain(li int32) (kept int, first NB) {
 	for bi := t.nbls[li].firstNB; bi != none; {
 		nb := &t.nbs[bi]
 		next := nb.next
-		if bi != pre {
-			nb.nbl, nb.next = none, none
-			if !nb.prealloc { // another NBL's preallocated NB is just detached
-				if kept == 0 {
-					first = t.nbHandle(bi)
-				}
-				kept++
+		nb.nbl, nb.next = none, none
+		if !nb.prealloc {
+			if kept == 0 {
+				first = t.nbHandle(bi)
 			}
+			kept++
 		}
 		bi = next
 	}
