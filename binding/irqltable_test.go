@@ -129,7 +129,7 @@ var atDispatchCall = map[string]func(h *harness){
 		lockedWork(h, func(nd *binding.NDIS) { nd.RetreatNetBufferDataStart(nd.FirstNB(h.f.Alloc(nd, 32)), 14, 0) })
 	},
 	"NdisAdvanceNetBufferDataStart": func(h *harness) {
-		lockedWork(h, func(nd *binding.NDIS) { nd.AdvanceNetBufferDataStart(nd.FirstNB(h.f.Alloc(nd, 0)), 14) })
+		lockedWork(h, func(nd *binding.NDIS) { nd.AdvanceNetBufferDataStart(nd.FirstNB(h.f.Alloc(nd, 0)), 14, false) })
 	},
 	"NdisAcquireSpinLock": func(h *harness) { lockedWork(h, func(*binding.NDIS) {}) },
 	"NdisReleaseSpinLock": func(h *harness) { lockedWork(h, func(*binding.NDIS) {}) },

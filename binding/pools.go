@@ -53,7 +53,8 @@ func (nd *NDIS) FreeNetBufferListPool(p pool.NBLPool) {
 	}
 }
 
-// FreeNetBufferPool is NdisFreeNetBufferPool.
+// FreeNetBufferPool is NdisFreeNetBufferPool. Live NBs make it a warning
+// (NbPoolFreedWithOutstanding), not an error: the pool goes, they stay.
 func (nd *NDIS) FreeNetBufferPool(p pool.NBPool) {
 	b := nd.b
 	if !b.enter() {
@@ -154,7 +155,8 @@ func (nd *NDIS) LinkNetBuffer(nbl pool.NBL, nb pool.NB) {
 	b.report(b.pools.LinkNetBuffer(nbl, nb))
 }
 
-// FreeNetBuffer is NdisFreeNetBuffer.
+// FreeNetBuffer is NdisFreeNetBuffer. The NB's pool may have been freed
+// already (NbPoolFreedWithOutstanding): the NB is still the design's to free.
 func (nd *NDIS) FreeNetBuffer(nb pool.NB) {
 	b := nd.b
 	if !b.enter() {
@@ -169,7 +171,9 @@ func (nd *NDIS) FreeNetBuffer(nb pool.NB) {
 	b.report(b.pools.FreeNetBuffer(nb))
 }
 
-// FreeNetBufferList is NdisFreeNetBufferList.
+// FreeNetBufferList is NdisFreeNetBufferList. NBs the design allocated with
+// NdisAllocateNetBuffer and left linked stay live (FreeOrderNbBeforeNbl):
+// the design still frees or reuses them, or they leak.
 func (nd *NDIS) FreeNetBufferList(nbl pool.NBL) {
 	b := nd.b
 	if !b.enter() {
@@ -184,7 +188,29 @@ func (nd *NDIS) FreeNetBufferList(nbl pool.NBL) {
 	b.report(b.pools.FreeNetBufferList(nbl))
 }
 
-// RetreatNetBufferDataStart is NdisRetreatNetBufferDataStart.
+// UnlinkNetBuffer takes nb out of nbl's chain, as a driver does by
+// rewriting NET_BUFFER_LIST_FIRST_NB or the previous NB's
+// NET_BUFFER_NEXT_NB (NDIS has no call for it): the way to detach an NB
+// from an NBL it is about to free and keep the NB, in a cache for example.
+// The NBL must be the design's to touch, as for LinkNetBuffer.
+func (nd *NDIS) UnlinkNetBuffer(nbl pool.NBL, nb pool.NB) {
+	b := nd.b
+	if !b.enter() {
+		return
+	}
+	if b.tracer != nil {
+		b.trace(ActorProtocol, "unlink %s from %s", nb, nbl)
+	}
+	if b.pools.LiveNBL(nbl) && !b.usable(nbl, "unlink NB from NBL") {
+		return
+	}
+	b.report(b.pools.UnlinkNetBuffer(nbl, nb))
+}
+
+// RetreatNetBufferDataStart is NdisRetreatNetBufferDataStart. A retreat
+// that does not fit the NB's unused data space makes NDIS allocate an MDL
+// and memory, which stay on the NB until an advance with FreeMdl releases
+// them (AdvanceNetBufferDataStart).
 func (nd *NDIS) RetreatNetBufferDataStart(nb pool.NB, delta, dataBackfill uint32) pool.Retreat {
 	b := nd.b
 	if !b.enter() || !b.nbUsable(nb, "NdisRetreatNetBufferDataStart") {
@@ -198,28 +224,63 @@ func (nd *NDIS) RetreatNetBufferDataStart(nb pool.NB, delta, dataBackfill uint32
 	return r
 }
 
-// AdvanceNetBufferDataStart is NdisAdvanceNetBufferDataStart.
-func (nd *NDIS) AdvanceNetBufferDataStart(nb pool.NB, delta uint32) {
+// AdvanceNetBufferDataStart is NdisAdvanceNetBufferDataStart. freeMdl is
+// its FreeMdl: TRUE releases the memory an allocating retreat attached once
+// the data start has left it; FALSE keeps it for the next retreat (and the
+// NB may not be freed while it is there). Within the NB's own data either
+// does the same.
+//
+// The release is where RetreatAllocates is reported: it closes one
+// allocate-and-free cycle the protocol's own retreat cost NDIS. Reported
+// there rather than at the retreat, the warning stays apart from the error
+// of a design that frees the NB without the release (RetreatMemoryNotReleased,
+// which it then draws alone), and spares a design that allocates once and
+// keeps reusing the memory in place.
+func (nd *NDIS) AdvanceNetBufferDataStart(nb pool.NB, delta uint32, freeMdl bool) {
 	b := nd.b
 	if !b.enter() || !b.nbUsable(nb, "NdisAdvanceNetBufferDataStart") {
 		return
 	}
 	if b.tracer != nil {
-		b.trace(ActorProtocol, "NdisAdvanceNetBufferDataStart %s by %d", nb, delta)
+		b.trace(ActorProtocol, "NdisAdvanceNetBufferDataStart %s by %d FreeMdl=%s", nb, delta, pick(freeMdl, "TRUE", "FALSE"))
 	}
-	b.report(b.pools.AdvanceDataStart(nb, delta))
+	before, _ := b.pools.NB(nb)
+	if err := b.pools.AdvanceDataStart(nb, delta, freeMdl); err != nil {
+		b.report(err)
+		return
+	}
+	if after, _ := b.pools.NB(nb); before.RetreatBytes > 0 && after.RetreatBytes == 0 && !b.warned[rule.RetreatAllocates] {
+		b.fail(rule.RetreatAllocates, []string{nb.String()},
+			"NdisAdvanceNetBufferDataStart on %s releases the %d bytes NDIS allocated because the protocol's own retreat on it "+
+				"overran its unused data space; allocate the NB with room for the header and the stack's backfill, and each send saves an allocation",
+			nb, before.RetreatBytes)
+	}
 }
 
-// FirstNB is NET_BUFFER_LIST_FIRST_NB.
+// FirstNB is NET_BUFFER_LIST_FIRST_NB. Reading it from a freed NBL is
+// UseAfterFree and from NULL AllocationFailureIgnored, as every other touch
+// is; it never quietly ends a chain walk with NULL.
 func (nd *NDIS) FirstNB(nbl pool.NBL) pool.NB {
-	nd.b.enter() // counted, so that a loop over a chain that never shrinks is cut off
-	return nd.b.pools.FirstNB(nbl)
+	b := nd.b
+	if !b.enter() { // counted, so that a loop over a chain that never shrinks is cut off
+		return pool.NB{}
+	}
+	if !b.pools.LiveNBL(nbl) {
+		b.usable(nbl, "NET_BUFFER_LIST_FIRST_NB") // reports why: NULL, freed, or a RESOURCES indication kept
+		return pool.NB{}
+	}
+	return b.pools.FirstNB(nbl)
 }
 
-// NextNB is NET_BUFFER_NEXT_NB.
+// NextNB is NET_BUFFER_NEXT_NB, checked as FirstNB is.
 func (nd *NDIS) NextNB(nb pool.NB) pool.NB {
-	nd.b.enter()
-	return nd.b.pools.NextNB(nb)
+	b := nd.b
+	if !b.enter() {
+		return pool.NB{}
+	}
+	next, err := b.pools.NextNetBuffer(nb)
+	b.report(err)
+	return next
 }
 
 // nbUsable checks that the NBL an NB is linked into, if any, is the

@@ -164,7 +164,7 @@ var ruleCases = []ruleCase{
 		broken: func(h *harness) {
 			h.running()
 			nbl := h.send()
-			h.work(func(nd *binding.NDIS) { nd.AdvanceNetBufferDataStart(nd.FirstNB(nbl), 14) })
+			h.work(func(nd *binding.NDIS) { nd.AdvanceNetBufferDataStart(nd.FirstNB(nbl), 14, false) })
 		},
 		legal: func(h *harness) {
 			h.f.OnSendComplete = func(*binding.NDIS, pool.NBL, binding.Status) {}
@@ -172,7 +172,7 @@ var ruleCases = []ruleCase{
 			nbl := h.send()
 			h.b.CompleteSend(0, true)
 			h.work(func(nd *binding.NDIS) {
-				nd.AdvanceNetBufferDataStart(nd.FirstNB(nbl), 14)
+				nd.AdvanceNetBufferDataStart(nd.FirstNB(nbl), 14, false)
 				nd.FreeNetBufferList(nbl)
 			})
 		}},

@@ -116,11 +116,18 @@ func (t *Tracker) AllocateNetBuffer(p NBPool, mdls uint16, dataOffset, dataLengt
 }
 
 // AllocateNetBufferMdlAndData models NdisAllocateNetBufferMdlAndData: an NB
-// with its own MDL and DataSize bytes from a data pool.
+// with its own MDL and DataSize bytes from a data pool. The pool's DataSize
+// is the size of that data, so a pool without one cannot serve the call.
 func (t *Tracker) AllocateNetBufferMdlAndData(p NBPool) (NB, error) {
-	ps, err := t.nbPool(p, "NdisAllocateNetBufferMdlAndData")
+	const call = "NdisAllocateNetBufferMdlAndData"
+	ps, err := t.nbPool(p, call)
 	if err != nil {
 		return NB{}, err
+	}
+	if ps.nbp.DataSize == 0 {
+		return NB{}, finding(rule.MdlAndDataNeedsDataPool, []string{p.String()},
+			"%s from %s, whose DataSize is 0; the pool must be created with the size of the data it preallocates",
+			call, p)
 	}
 	if t.fails(ps.owner, OpNB) {
 		ps.counter.Failed++
@@ -142,7 +149,7 @@ func (t *Tracker) allocNBL(ps *poolSlot, pool uint32, ctxSize, ctxBackfill uint1
 	i := t.newNBL()
 	t.nbls[i] = nblSlot{
 		serial: t.next(), pool: pool, ctxSize: ctxSize, ctxBackfill: ctxBackfill,
-		holder: HeldByProtocol, firstNB: none, lastNB: none, nextFree: none,
+		holder: HeldByProtocol, firstNB: none, lastNB: none, pre: none, nextFree: none,
 	}
 	if ps.owner == OwnerMiniport {
 		t.nbls[i].holder = HeldByMiniport
@@ -172,7 +179,7 @@ func (t *Tracker) attachPrealloc(l int32, pool uint32, mdls uint16, off, length 
 		mdls: mdls, dataOffset: off, dataLength: length,
 	}
 	n := &t.nbls[l]
-	n.firstNB, n.lastNB, n.nbCount = i, i, 1
+	n.firstNB, n.lastNB, n.pre, n.nbCount = i, i, i, 1
 }
 
 func (c *Counters) allocated() {

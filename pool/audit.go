@@ -24,7 +24,9 @@ func countError(format string, args ...any) error {
 // Audit cross-checks the tracker's own bookkeeping: every slot is either
 // live or on its free list, never both; per-pool counters add up (allocated
 // minus freed equals live, and live equals the structures found); owners'
-// live counts match. A non-nil error is an *AuditError and a bug in the
+// live counts match; every NB an NBL's chain does not hold is in no chain;
+// every preallocated NB belongs to exactly one live NBL; retreat memory is
+// counted in MDLs the NB has. A non-nil error is an *AuditError and a bug in the
 // model, not in a design: the property tests call it at every step.
 func (t *Tracker) Audit() error {
 	onFree := make([]bool, len(t.nbls))
@@ -70,19 +72,8 @@ func (t *Tracker) Audit() error {
 			return countError("%s counts %d NBs but chains %d", t.nblHandle(int32(i)), n.nbCount, count)
 		}
 	}
-	for i := range t.nbs {
-		b := &t.nbs[i]
-		if b.serial == 0 {
-			if !nbFree[i] {
-				return slotError("NB slot %d is neither live nor free", i)
-			}
-			continue
-		}
-		if b.prealloc {
-			continue // counted with its NBL
-		}
-		live[b.pool]++
-		owners[t.pools[b.pool].owner].nbs++
+	if err := t.auditNBs(nbFree, live, &owners); err != nil {
+		return err
 	}
 	for i := range t.pools {
 		p := &t.pools[i]
@@ -97,6 +88,51 @@ func (t *Tracker) Audit() error {
 	}
 	if owners != t.live {
 		return countError("live counts by owner %+v, found %+v", t.live, owners)
+	}
+	return nil
+}
+
+// auditNBs checks every NB slot and counts the separately allocated live
+// NBs into live (by pool) and owners.
+func (t *Tracker) auditNBs(nbFree []bool, live []uint64, owners *[3]liveCount) error {
+	linked := make([]int, len(t.nbls))
+	homes := make([]int, len(t.nbs))
+	for i := range t.nbls {
+		if n := &t.nbls[i]; n.serial != 0 && n.pre != none {
+			if t.nbs[n.pre].serial == 0 || !t.nbs[n.pre].prealloc {
+				return countError("%s's preallocated NB slot %d is not a live preallocated NB", t.nblHandle(int32(i)), n.pre)
+			}
+			homes[n.pre]++
+		}
+	}
+	for i := range t.nbs {
+		b := &t.nbs[i]
+		if b.serial == 0 {
+			if !nbFree[i] {
+				return slotError("NB slot %d is neither live nor free", i)
+			}
+			continue
+		}
+		if b.nbl != none {
+			linked[b.nbl]++
+		}
+		if b.retreatMDLs > b.mdls || (b.retreatBytes == 0) != (b.retreatMDLs == 0) {
+			return countError("%s has %d MDL(s), %d of them retreat memory of %d byte(s)",
+				t.nbHandle(int32(i)), b.mdls, b.retreatMDLs, b.retreatBytes)
+		}
+		if b.prealloc {
+			if homes[i] != 1 {
+				return countError("%s is the preallocated NB of %d NBLs", t.nbHandle(int32(i)), homes[i])
+			}
+			continue // counted with its NBL
+		}
+		live[b.pool]++
+		owners[t.pools[b.pool].owner].nbs++
+	}
+	for i := range t.nbls {
+		if n := &t.nbls[i]; n.serial != 0 && linked[i] != int(n.nbCount) {
+			return countError("%d NBs name %s, which chains %d", linked[i], t.nblHandle(int32(i)), n.nbCount)
+		}
 	}
 	return nil
 }

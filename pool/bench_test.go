@@ -140,3 +140,35 @@ func BenchmarkNaiveMapSeparateCycle(b *testing.B) {
 		m.freeNBL(l)
 	}
 }
+
+// BenchmarkRetreatAdvanceCycle is a send whose header retreat allocates and
+// whose completion releases the memory before the free: the costliest legal
+// data-start path.
+func BenchmarkRetreatAdvanceCycle(b *testing.B) {
+	tr := pool.NewTracker(16)
+	p, _ := tr.AllocateNetBufferListPool(pool.OwnerProtocol, sendPool)
+	b.ReportAllocs()
+	for b.Loop() {
+		l, _ := tr.AllocateNetBufferAndNetBufferList(p, 16, 32, 1, 0, 1500)
+		nb := tr.FirstNB(l)
+		_, _ = tr.RetreatDataStart(nb, 14, 0)
+		_ = tr.AdvanceDataStart(nb, 14, true)
+		_ = tr.FreeNetBufferList(l)
+	}
+}
+
+// BenchmarkNBCacheCycle is an NB cache's send: an NBL from the pool, a
+// cached NB linked in, and at completion the NB detached and the NBL freed.
+func BenchmarkNBCacheCycle(b *testing.B) {
+	tr := pool.NewTracker(16)
+	lp, _ := tr.AllocateNetBufferListPool(pool.OwnerProtocol, listPool)
+	bp, _ := tr.AllocateNetBufferPool(pool.OwnerProtocol, pool.NBPoolParameters{})
+	nb, _ := tr.AllocateNetBuffer(bp, 1, 64, 1500)
+	b.ReportAllocs()
+	for b.Loop() {
+		l, _ := tr.AllocateNetBufferList(lp, 16, 32)
+		_ = tr.LinkNetBuffer(l, nb)
+		_ = tr.UnlinkNetBuffer(l, nb)
+		_ = tr.FreeNetBufferList(l)
+	}
+}

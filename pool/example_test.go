@@ -44,7 +44,7 @@ func ExampleTracker_FreeNetBufferList() {
 	nb, _ := tr.AllocateNetBuffer(bp, 1, 64, 1000)
 	_ = tr.LinkNetBuffer(nbl, nb)
 
-	err := tr.FreeNetBufferList(nbl) // the NB must go first
+	err := tr.FreeNetBufferList(nbl) // the NB should go first
 	var f *rule.Finding
 	if errors.As(err, &f) {
 		fmt.Println(f.Rule)
@@ -52,5 +52,5 @@ func ExampleTracker_FreeNetBufferList() {
 	}
 	// Output:
 	// FreeOrderNbBeforeNbl
-	// NBL 3 freed while NB 4, allocated separately, is still linked to it; free the NB first
+	// NBL 3 freed while NB 4, allocated separately, is still linked to it; NdisFreeNetBufferList leaves it live and unlinked: free it with NdisFreeNetBuffer, before the NBL as the pages advise, or reuse it
 }

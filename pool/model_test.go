@@ -20,141 +20,324 @@ type naive struct {
 	links     map[pool.NB]pool.NBL
 	freedNBL  map[pool.NBL]bool
 	freedNB   map[pool.NB]bool
+	data      map[pool.NB]*naiveData
 	live      []int
 	total     []int
 	poolFreed []bool
 }
 
+// naiveData is an NB's data start as the pages describe it: the unused
+// space in front, and the memory allocating retreats put there.
+type naiveData struct{ offset, length, retreat uint32 }
+
 func newNaive() *naive {
 	return &naive{
 		nblPool: map[pool.NBL]int{}, nbPool: map[pool.NB]int{}, links: map[pool.NB]pool.NBL{},
-		freedNBL: map[pool.NBL]bool{}, freedNB: map[pool.NB]bool{},
+		freedNBL: map[pool.NBL]bool{}, freedNB: map[pool.NB]bool{}, data: map[pool.NB]*naiveData{},
 	}
 }
 
-func (m *naive) separateNBs(l pool.NBL) int {
+// unlinkAll detaches the NBs linked into l and says how many there were.
+func (m *naive) unlinkAll(l pool.NBL) int {
 	n := 0
-	for _, owner := range m.links {
+	for b, owner := range m.links {
 		if owner == l {
+			delete(m.links, b)
 			n++
 		}
 	}
 	return n
 }
 
+func (m *naive) retreat(d *naiveData, delta, backfill uint32) {
+	d.length += delta
+	if delta <= d.offset {
+		d.offset -= delta
+		return
+	}
+	if d.retreat > d.offset {
+		d.retreat -= d.offset
+	} else {
+		d.retreat = 0
+	}
+	d.retreat += delta + backfill
+	d.offset = backfill
+}
+
+func (m *naive) advance(d *naiveData, delta uint32, freeMdl bool) {
+	d.offset += delta
+	d.length -= delta
+	if freeMdl && d.retreat > 0 && d.offset >= d.retreat {
+		d.offset -= d.retreat
+		d.retreat = 0
+	}
+}
+
+// differential is one seeded run of the differential test.
+type differential struct {
+	t        *testing.T
+	rng      *rand.Rand
+	tr       *pool.Tracker
+	m        *naive
+	nblPools []pool.NBLPool
+	nbPools  []pool.NBPool
+	nbls     []pool.NBL
+	nbs      []pool.NB
+	poolOf   map[pool.NBPool]int
+}
+
 func TestDifferentialAgainstNaiveModel(t *testing.T) {
 	for seed := uint64(1); seed <= 200; seed++ {
-		rng := rand.New(rand.NewPCG(seed, 7))
-		tr := pool.NewTracker(16)
-		m := newNaive()
-		var nblPools []pool.NBLPool
-		var nbPools []pool.NBPool
-		var nbls []pool.NBL
-		var nbs []pool.NB
-		poolOf := map[pool.NBPool]int{}
+		d := &differential{
+			t: t, rng: rand.New(rand.NewPCG(seed, 7)), tr: pool.NewTracker(16), m: newNaive(),
+			poolOf: map[pool.NBPool]int{},
+		}
 		for step := 0; step < 300; step++ {
-			switch op := rng.IntN(9); {
-			case op == 0 || len(nblPools) == 0:
-				p, err := tr.AllocateNetBufferListPool(pool.OwnerProtocol, pool.NBLPoolParameters{ContextSize: 16, AllocateNetBuffer: rng.IntN(2) == 0})
-				require.NoError(t, err)
-				nblPools = append(nblPools, p)
-				m.live, m.total, m.poolFreed = append(m.live, 0), append(m.total, 0), append(m.poolFreed, false)
-				q, err := tr.AllocateNetBufferPool(pool.OwnerProtocol, pool.NBPoolParameters{})
-				require.NoError(t, err)
-				nbPools = append(nbPools, q)
-				poolOf[q] = len(m.live)
-				m.live, m.total, m.poolFreed = append(m.live, 0), append(m.total, 0), append(m.poolFreed, false)
-			case op <= 2:
-				i := rng.IntN(len(nblPools))
-				l, err := tr.AllocateNetBufferList(nblPools[i], 16, 0)
-				pi := 2 * i
-				if m.poolFreed[pi] {
-					requireRule(t, err, rule.PoolUseAfterFree)
-					continue
-				}
-				require.NoError(t, err)
-				m.nblPool[l] = pi
-				m.live[pi]++
-				m.total[pi]++
-				nbls = append(nbls, l)
-			case op <= 4:
-				i := rng.IntN(len(nbPools))
-				b, err := tr.AllocateNetBuffer(nbPools[i], 1, 0, 100)
-				pi := poolOf[nbPools[i]]
-				if m.poolFreed[pi] {
-					requireRule(t, err, rule.PoolUseAfterFree)
-					continue
-				}
-				require.NoError(t, err)
-				m.nbPool[b] = pi
-				m.live[pi]++
-				m.total[pi]++
-				nbs = append(nbs, b)
-				if len(nbls) > 0 {
-					l := nbls[rng.IntN(len(nbls))]
-					err := tr.LinkNetBuffer(l, b)
-					if m.freedNBL[l] {
-						requireRule(t, err, rule.UseAfterFree)
-					} else {
-						require.NoError(t, err)
-						m.links[b] = l
-					}
-				}
-			case op == 5 && len(nbs) > 0:
-				b := nbs[rng.IntN(len(nbs))]
-				err := tr.FreeNetBuffer(b)
-				if m.freedNB[b] {
-					requireRule(t, err, rule.DoubleFree)
-					continue
-				}
-				require.NoError(t, err)
-				m.freedNB[b] = true
-				delete(m.links, b)
-				m.live[m.nbPool[b]]--
-			case op == 6 && len(nbls) > 0:
-				l := nbls[rng.IntN(len(nbls))]
-				err := tr.FreeNetBufferList(l)
-				switch {
-				case m.freedNBL[l]:
-					requireRule(t, err, rule.DoubleFree)
-				case m.separateNBs(l) > 0:
-					requireRule(t, err, rule.FreeOrderNbBeforeNbl)
-				default:
-					require.NoError(t, err)
-					m.freedNBL[l] = true
-					m.live[m.nblPool[l]]--
-				}
-			case op == 7:
-				i := rng.IntN(len(nblPools))
-				err := tr.FreeNetBufferListPool(nblPools[i])
-				switch pi := 2 * i; {
-				case m.poolFreed[pi]:
-					requireRule(t, err, rule.PoolUseAfterFree)
-				case m.live[pi] > 0:
-					requireRule(t, err, rule.PoolFreedWithOutstanding)
-				default:
-					require.NoError(t, err)
-					m.poolFreed[pi] = true
-				}
-			}
-			// Conservation at every step: the tracker's counters equal the model's.
-			liveNBL, liveNB := 0, 0
-			for i, p := range nblPools {
-				c := tr.NBLPoolCounters(p)
-				require.EqualValues(t, m.live[2*i], c.Live, "seed %d step %d", seed, step)
-				require.EqualValues(t, m.total[2*i], c.Total)
-				require.Equal(t, c.Total-c.Live, c.Freed)
-				liveNBL += m.live[2*i]
-			}
-			for _, p := range nbPools {
-				c := tr.NBPoolCounters(p)
-				require.EqualValues(t, m.live[poolOf[p]], c.Live, "seed %d step %d", seed, step)
-				liveNB += m.live[poolOf[p]]
-			}
-			require.NoError(t, tr.Audit(), "seed %d step %d", seed, step)
-			lc := tr.LiveCount(pool.OwnerProtocol)
-			require.Equal(t, liveNBL, lc.NBLs)
-			require.Equal(t, liveNB, lc.NBs)
+			d.step()
+			d.conserved(seed, step)
+		}
+	}
+}
+
+func (d *differential) step() {
+	switch op := d.rng.IntN(13); {
+	case op == 0 || len(d.nblPools) == 0:
+		d.newPools()
+	case op <= 2:
+		d.allocNBL()
+	case op <= 4:
+		d.allocNB()
+	case op == 5 && len(d.nbs) > 0:
+		d.freeNB()
+	case op == 6 && len(d.nbls) > 0:
+		d.freeNBL()
+	case op == 7:
+		d.freeNBLPool()
+	case op == 8:
+		d.freeNBPool()
+	case op == 9 && len(d.nbs) > 0 && len(d.nbls) > 0:
+		d.unlink()
+	case op == 10 && len(d.nbs) > 0:
+		d.retreat()
+	case op == 11 && len(d.nbs) > 0:
+		d.advance()
+	case op == 12 && len(d.nbs) > 0 && len(d.nbls) > 0:
+		d.link(d.nbls[d.rng.IntN(len(d.nbls))], d.nbs[d.rng.IntN(len(d.nbs))])
+	}
+}
+
+func (d *differential) newPools() {
+	m := d.m
+	p, err := d.tr.AllocateNetBufferListPool(pool.OwnerProtocol, pool.NBLPoolParameters{ContextSize: 16, AllocateNetBuffer: d.rng.IntN(2) == 0})
+	require.NoError(d.t, err)
+	d.nblPools = append(d.nblPools, p)
+	m.live, m.total, m.poolFreed = append(m.live, 0), append(m.total, 0), append(m.poolFreed, false)
+	q, err := d.tr.AllocateNetBufferPool(pool.OwnerProtocol, pool.NBPoolParameters{})
+	require.NoError(d.t, err)
+	d.nbPools = append(d.nbPools, q)
+	d.poolOf[q] = len(m.live)
+	m.live, m.total, m.poolFreed = append(m.live, 0), append(m.total, 0), append(m.poolFreed, false)
+}
+
+func (d *differential) allocNBL() {
+	m := d.m
+	i := d.rng.IntN(len(d.nblPools))
+	l, err := d.tr.AllocateNetBufferList(d.nblPools[i], 16, 0)
+	pi := 2 * i
+	if m.poolFreed[pi] {
+		requireRule(d.t, err, rule.PoolUseAfterFree)
+		return
+	}
+	require.NoError(d.t, err)
+	m.nblPool[l] = pi
+	m.live[pi]++
+	m.total[pi]++
+	d.nbls = append(d.nbls, l)
+}
+
+func (d *differential) allocNB() {
+	m := d.m
+	i := d.rng.IntN(len(d.nbPools))
+	off := uint32(d.rng.IntN(3)) * 16
+	b, err := d.tr.AllocateNetBuffer(d.nbPools[i], 1, off, 100)
+	pi := d.poolOf[d.nbPools[i]]
+	if m.poolFreed[pi] {
+		requireRule(d.t, err, rule.PoolUseAfterFree)
+		return
+	}
+	require.NoError(d.t, err)
+	m.nbPool[b] = pi
+	m.data[b] = &naiveData{offset: off, length: 100}
+	m.live[pi]++
+	m.total[pi]++
+	d.nbs = append(d.nbs, b)
+	if len(d.nbls) > 0 {
+		d.link(d.nbls[d.rng.IntN(len(d.nbls))], b)
+	}
+}
+
+func (d *differential) link(l pool.NBL, b pool.NB) {
+	m := d.m
+	err := d.tr.LinkNetBuffer(l, b)
+	_, linked := m.links[b]
+	switch {
+	case m.freedNBL[l], m.freedNB[b]:
+		requireRule(d.t, err, rule.UseAfterFree)
+	case linked:
+		requireRule(d.t, err, rule.NetBufferLinkedTwice)
+	default:
+		require.NoError(d.t, err)
+		m.links[b] = l
+	}
+}
+
+func (d *differential) unlink() {
+	m := d.m
+	l, b := d.nbls[d.rng.IntN(len(d.nbls))], d.nbs[d.rng.IntN(len(d.nbs))]
+	if owner, ok := m.links[b]; ok && d.rng.IntN(2) == 0 && !m.freedNBL[owner] {
+		l = owner // mostly the right NBL, or the test only sees findings
+	}
+	err := d.tr.UnlinkNetBuffer(l, b)
+	switch {
+	case m.freedNBL[l], m.freedNB[b]:
+		requireRule(d.t, err, rule.UseAfterFree)
+	case m.links[b] != l:
+		requireRule(d.t, err, rule.NetBufferLinkedTwice)
+	default:
+		require.NoError(d.t, err)
+		delete(m.links, b)
+	}
+}
+
+func (d *differential) freeNB() {
+	m := d.m
+	b := d.nbs[d.rng.IntN(len(d.nbs))]
+	err := d.tr.FreeNetBuffer(b)
+	switch {
+	case m.freedNB[b]:
+		requireRule(d.t, err, rule.DoubleFree)
+	case m.data[b].retreat > 0:
+		requireRule(d.t, err, rule.RetreatMemoryNotReleased)
+	default:
+		require.NoError(d.t, err)
+		m.freedNB[b] = true
+		delete(m.links, b)
+		m.live[m.nbPool[b]]--
+	}
+}
+
+func (d *differential) freeNBL() {
+	m := d.m
+	l := d.nbls[d.rng.IntN(len(d.nbls))]
+	err := d.tr.FreeNetBufferList(l)
+	if m.freedNBL[l] {
+		requireRule(d.t, err, rule.DoubleFree)
+		return
+	}
+	m.freedNBL[l] = true
+	m.live[m.nblPool[l]]--
+	if m.unlinkAll(l) > 0 { // a should: the NBL goes, its NBs stay
+		requireRule(d.t, err, rule.FreeOrderNbBeforeNbl)
+		return
+	}
+	require.NoError(d.t, err)
+}
+
+func (d *differential) freeNBLPool() {
+	m := d.m
+	i := d.rng.IntN(len(d.nblPools))
+	err := d.tr.FreeNetBufferListPool(d.nblPools[i])
+	switch pi := 2 * i; {
+	case m.poolFreed[pi]:
+		requireRule(d.t, err, rule.PoolUseAfterFree)
+	case m.live[pi] > 0:
+		requireRule(d.t, err, rule.PoolFreedWithOutstanding)
+	default:
+		require.NoError(d.t, err)
+		m.poolFreed[pi] = true
+	}
+}
+
+func (d *differential) freeNBPool() {
+	m := d.m
+	q := d.nbPools[d.rng.IntN(len(d.nbPools))]
+	err := d.tr.FreeNetBufferPool(q)
+	switch pi := d.poolOf[q]; {
+	case m.poolFreed[pi]:
+		requireRule(d.t, err, rule.PoolUseAfterFree)
+	case m.live[pi] > 0: // a should: the pool goes, its NBs stay
+		requireRule(d.t, err, rule.NbPoolFreedWithOutstanding)
+		m.poolFreed[pi] = true
+	default:
+		require.NoError(d.t, err)
+		m.poolFreed[pi] = true
+	}
+}
+
+func (d *differential) retreat() {
+	m := d.m
+	b := d.nbs[d.rng.IntN(len(d.nbs))]
+	delta, backfill := uint32(d.rng.IntN(4))*8, uint32(d.rng.IntN(3))*16
+	r, err := d.tr.RetreatDataStart(b, delta, backfill)
+	if m.freedNB[b] {
+		requireRule(d.t, err, rule.UseAfterFree)
+		return
+	}
+	require.NoError(d.t, err)
+	nd := m.data[b]
+	require.Equal(d.t, delta > nd.offset, r == pool.RetreatAllocated)
+	m.retreat(nd, delta, backfill)
+	d.sameData(b)
+}
+
+func (d *differential) advance() {
+	m := d.m
+	b := d.nbs[d.rng.IntN(len(d.nbs))]
+	delta, freeMdl := uint32(d.rng.IntN(4))*8, d.rng.IntN(2) == 0
+	err := d.tr.AdvanceDataStart(b, delta, freeMdl)
+	switch {
+	case m.freedNB[b]:
+		requireRule(d.t, err, rule.UseAfterFree)
+	case delta > m.data[b].length:
+		requireRule(d.t, err, rule.NetBufferDataRange)
+	default:
+		require.NoError(d.t, err)
+		m.advance(m.data[b], delta, freeMdl)
+		d.sameData(b)
+	}
+}
+
+func (d *differential) sameData(b pool.NB) {
+	info, ok := d.tr.NB(b)
+	require.True(d.t, ok)
+	want := *d.m.data[b]
+	require.Equal(d.t, want, naiveData{info.DataOffset, info.DataLength, info.RetreatBytes})
+}
+
+// conserved checks, at every step, that the tracker's counters equal the
+// model's, that its audit passes, and that the chains agree.
+func (d *differential) conserved(seed uint64, step int) {
+	t, tr, m := d.t, d.tr, d.m
+	liveNBL, liveNB := 0, 0
+	for i, p := range d.nblPools {
+		c := tr.NBLPoolCounters(p)
+		require.EqualValues(t, m.live[2*i], c.Live, "seed %d step %d", seed, step)
+		require.EqualValues(t, m.total[2*i], c.Total)
+		require.Equal(t, c.Total-c.Live, c.Freed)
+		liveNBL += m.live[2*i]
+	}
+	for _, p := range d.nbPools {
+		c := tr.NBPoolCounters(p)
+		require.EqualValues(t, m.live[d.poolOf[p]], c.Live, "seed %d step %d", seed, step)
+		liveNB += m.live[d.poolOf[p]]
+	}
+	require.NoError(t, tr.Audit(), "seed %d step %d", seed, step)
+	lc := tr.LiveCount(pool.OwnerProtocol)
+	require.Equal(t, liveNBL, lc.NBLs)
+	require.Equal(t, liveNB, lc.NBs)
+	for _, b := range d.nbs {
+		if info, ok := tr.NB(b); ok {
+			require.Equal(t, m.links[b], info.NBL, "seed %d step %d: %s's NBL", seed, step, b)
 		}
 	}
 }
@@ -189,9 +372,10 @@ func TestRetreatCountsAllocationsWhenBackfillIsShort(t *testing.T) {
 	require.EqualValues(t, 1, tr.RetreatAllocations())
 	require.EqualValues(t, 1, tr.NBLPoolCounters(p).RetreatAllocations)
 
-	require.NoError(t, tr.AdvanceDataStart(b, 14))
+	require.NoError(t, tr.AdvanceDataStart(b, 14, false)) // NDIS keeps the MDL
 	info, _ = tr.NB(b)
 	require.EqualValues(t, 78, info.DataOffset)
+	require.EqualValues(t, 78, info.RetreatBytes)
 
 	tr.SetFaults(failAll{})
 	_, err = tr.RetreatDataStart(b, 100, 0)

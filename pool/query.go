@@ -20,6 +20,9 @@ type NBInfo struct {
 	MDLs         uint16
 	DataOffset   uint32
 	DataLength   uint32
+	// RetreatBytes is memory allocating retreats attached and no advance
+	// has released yet; the NB must not be freed while it is not 0.
+	RetreatBytes uint32
 }
 
 // LiveNBL reports whether l names a live NBL.
@@ -51,7 +54,10 @@ func (t *Tracker) NB(b NB) (info NBInfo, ok bool) {
 		return NBInfo{}, false
 	}
 	s := &t.nbs[b.slot]
-	info = NBInfo{Preallocated: s.prealloc, MDLs: s.mdls, DataOffset: s.dataOffset, DataLength: s.dataLength}
+	info = NBInfo{
+		Preallocated: s.prealloc, MDLs: s.mdls, DataOffset: s.dataOffset, DataLength: s.dataLength,
+		RetreatBytes: s.retreatBytes,
+	}
 	if s.nbl != none {
 		info.NBL = t.nblHandle(s.nbl)
 	}
@@ -95,7 +101,8 @@ func (t *Tracker) Owner(l NBL) Owner {
 	return t.pools[t.nbls[l.slot].pool].owner
 }
 
-// FirstNB is the first NB of a live NBL, or NULL.
+// FirstNB is the first NB of a live NBL, or NULL; NULL too for a stale
+// handle. It is the simulator's own read; a driver's is FirstNetBuffer.
 func (t *Tracker) FirstNB(l NBL) NB {
 	if !t.LiveNBL(l) || t.nbls[l.slot].firstNB == none {
 		return NB{}
@@ -103,12 +110,32 @@ func (t *Tracker) FirstNB(l NBL) NB {
 	return t.nbHandle(t.nbls[l.slot].firstNB)
 }
 
-// NextNB is the NB after b in its NBL, or NULL.
+// NextNB is the NB after b in its NBL, or NULL; NULL too for a stale
+// handle. It is the simulator's own read; a driver's is NextNetBuffer.
 func (t *Tracker) NextNB(b NB) NB {
 	if !t.LiveNB(b) || t.nbs[b.slot].next == none {
 		return NB{}
 	}
 	return t.nbHandle(t.nbs[b.slot].next)
+}
+
+// FirstNetBuffer is a driver reading NET_BUFFER_LIST_FIRST_NB: on a NULL
+// or freed NBL that read is itself the bug (AllocationFailureIgnored,
+// UseAfterFree), not a NULL that ends a loop quietly.
+func (t *Tracker) FirstNetBuffer(l NBL) (NB, error) {
+	if _, err := t.nbl(l, "NET_BUFFER_LIST_FIRST_NB", false); err != nil {
+		return NB{}, err
+	}
+	return t.FirstNB(l), nil
+}
+
+// NextNetBuffer is a driver reading NET_BUFFER_NEXT_NB, checked as
+// FirstNetBuffer is.
+func (t *Tracker) NextNetBuffer(b NB) (NB, error) {
+	if _, err := t.nb(b, "NET_BUFFER_NEXT_NB", false); err != nil {
+		return NB{}, err
+	}
+	return t.NextNB(b), nil
 }
 
 // ContextHeadroom is the context space in front of the NBL's own context

@@ -119,7 +119,7 @@ var ruleCases = []struct {
 			}
 			return tr.FreeNetBufferListPool(p)
 		}},
-	{rule.PoolFreedWithOutstanding, "NB pool freed with an NB live",
+	{rule.NbPoolFreedWithOutstanding, "NB pool freed with an NB live",
 		func(tr *pool.Tracker) error {
 			p, _ := tr.AllocateNetBufferPool(pool.OwnerProtocol, pool.NBPoolParameters{})
 			_, _ = tr.AllocateNetBuffer(p, 1, 0, 10)
@@ -292,10 +292,10 @@ var ruleCases = []struct {
 		}},
 	{rule.NetBufferDataRange, "advance past the data",
 		func(tr *pool.Tracker) error {
-			return tr.AdvanceDataStart(tr.FirstNB(combined(tr)), 65)
+			return tr.AdvanceDataStart(tr.FirstNB(combined(tr)), 65, false)
 		},
 		func(tr *pool.Tracker) error {
-			return tr.AdvanceDataStart(tr.FirstNB(combined(tr)), 64)
+			return tr.AdvanceDataStart(tr.FirstNB(combined(tr)), 64, false)
 		}},
 }
 
@@ -349,12 +349,26 @@ func TestFreeOrderMessageNamesBothObjects(t *testing.T) {
 	require.Contains(t, f.Message, l.String()+" freed while "+b.String()+", allocated separately, is still linked to it")
 }
 
-func TestFindingLeavesStateUntouched(t *testing.T) {
+// An error finding changes nothing: the driver's next call sees the state
+// the failed call found.
+func TestErrorFindingLeavesStateUntouched(t *testing.T) {
 	tr := pool.NewTracker(16)
-	l, b := separate(tr)
-	require.Error(t, tr.FreeNetBufferList(l))
+	l := combined(tr)
+	b := tr.FirstNB(l)
+	requireRule(t, tr.FreeNetBuffer(b), rule.FreePreallocatedNb)
 	require.True(t, tr.LiveNBL(l))
 	require.True(t, tr.LiveNB(b))
-	require.NoError(t, tr.FreeNetBuffer(b))
 	require.NoError(t, tr.FreeNetBufferList(l))
+}
+
+// A warning finding is a "should" the driver broke; NDIS does what it was
+// asked, and so does the tracker.
+func TestWarningFindingTakesEffect(t *testing.T) {
+	tr := pool.NewTracker(16)
+	l, b := separate(tr)
+	requireRule(t, tr.FreeNetBufferList(l), rule.FreeOrderNbBeforeNbl)
+	require.False(t, tr.LiveNBL(l))
+	require.True(t, tr.LiveNB(b))
+	require.NoError(t, tr.FreeNetBuffer(b))
+	require.NoError(t, tr.Audit())
 }

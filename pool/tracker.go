@@ -47,19 +47,25 @@ type nblSlot struct {
 	nbCount     uint16
 	firstNB     int32
 	lastNB      int32
+	pre         int32 // the NB that came with it, linked or not, or none
 	nextFree    int32
 }
 
 type nbSlot struct {
 	serial     uint32 // 0 when free
 	pool       uint32 // the NB pool, or the NBL pool for a preallocated NB
-	prealloc   bool   // came with its NBL; freed only with it
 	nbl        int32  // the NBL it is linked into, or none
 	next       int32  // the next NB of that NBL
 	nextFree   int32
-	mdls       uint16
 	dataOffset uint32
 	dataLength uint32
+	// retreatBytes is the memory allocating retreats chained at the head of
+	// the MDL chain and no advance has released yet, in the NB's offset
+	// coordinates: the first retreatBytes bytes of the chain are NDIS's.
+	retreatBytes uint32
+	mdls         uint16
+	retreatMDLs  uint16 // the MDLs of retreatBytes
+	prealloc     bool   // came with its NBL; freed only with it
 }
 
 // Tracker holds every pool and structure of one simulated driver and checks

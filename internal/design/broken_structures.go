@@ -55,7 +55,7 @@ type advanceAfterFree struct{ brokenBase }
 func (p *advanceAfterFree) SendNetBufferListsComplete(nd *binding.NDIS, nbl pool.NBL, _ binding.Status, _ binding.SendCompleteFlags) {
 	nb := nd.FirstNB(nbl)
 	p.freeSend(nd, nbl)
-	nd.AdvanceNetBufferDataStart(nb, brokenHdr) // the NB went with its NBL
+	nd.AdvanceNetBufferDataStart(nb, brokenHdr, false) // the NB went with its NBL
 	p.sendDone(nd)
 }
 

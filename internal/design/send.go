@@ -83,7 +83,7 @@ func (p *configurable) buildSend(nd *binding.NDIS, bytes uint32) pool.NBL {
 		if p.cfg.NBPool.DataSize > 0 {
 			nb = nd.AllocateNetBufferMdlAndData(p.nbPool)
 			if !nb.IsNull() {
-				nd.AdvanceNetBufferDataStart(nb, data)
+				nd.AdvanceNetBufferDataStart(nb, data, false)
 			}
 		} else {
 			nb = nd.AllocateNetBuffer(p.nbPool, 1, data+hdr, bytes)

@@ -132,10 +132,6 @@ var pendingSimCoverage = []rule.Name{
 	// (and a close from anywhere else is CloseOutsideUnbind first), so no
 	// design reaches it: it guards the binding's own bookkeeping.
 	rule.CloseWithOutstanding,
-	rule.NbPoolFreedWithOutstanding,
-	rule.MdlAndDataNeedsDataPool,
-	rule.RetreatMemoryNotReleased,
-	rule.RetreatAllocates,
 }
 
 // testMention matches a test naming a rule as the Go identifier rule.X.
