@@ -47,7 +47,7 @@ func TestCommandsHoldOnCorrectDesigns(t *testing.T) {
 }
 
 func TestCommandsFindTheBugs(t *testing.T) {
-	for _, d := range []sim.Design{simpleDesign("free-nbl-first", freeNBLFirst), simpleDesign("pause-early", pauseEarly)} {
+	for _, d := range []sim.Design{simpleDesign("free-nb-twice", freeNBTwice), simpleDesign("pause-early", pauseEarly)} {
 		t.Run(d.Name, func(t *testing.T) {
 			res := commands.Prop(Commands(d)).Check(params(7, 200, 60))
 			if res.Status != gopter.TestFailed {
@@ -76,7 +76,7 @@ func TestPropertyShrinksToOneMinimal(t *testing.T) {
 		d    sim.Design
 		rule string
 	}{
-		{simpleDesign("free-nbl-first", freeNBLFirst), "FreeOrderNbBeforeNbl"},
+		{simpleDesign("free-nb-twice", freeNBTwice), "DoubleFree"},
 		{simpleDesign("pause-early", pauseEarly), "PauseWithOutstanding"},
 	}
 	for _, c := range cases {
@@ -154,7 +154,7 @@ func TestReplayRegressions(t *testing.T) {
 		want string // invariant broken, "" for none
 	}{
 		{simpleDesign("simple", noBug), ""},
-		{simpleDesign("free-nbl-first", freeNBLFirst), "nb-freed-before-nbl"},
+		{simpleDesign("free-nb-twice", freeNBTwice), "live-xor-free"},
 	} {
 		out := Replay(c.d, seq, true)
 		got := ""

@@ -12,9 +12,9 @@ type bug uint8
 
 const (
 	noBug bug = iota
-	// freeNBLFirst frees a send's NBL before the NB it allocated
-	// separately: FreeOrderNbBeforeNbl.
-	freeNBLFirst
+	// freeNBTwice frees a send's NB, then its NBL, then the NB again:
+	// DoubleFree.
+	freeNBTwice
 	// pauseEarly completes a pause with sends in flight:
 	// PauseWithOutstanding.
 	pauseEarly
@@ -108,7 +108,8 @@ func (p *simple) SendNetBufferListsComplete(nd *binding.NDIS, nbl pool.NBL, st b
 	nb := nd.FirstNB(nbl)
 	switch {
 	case p.bug == leakFailedSend && st != binding.StatusSuccess:
-	case p.bug == freeNBLFirst:
+	case p.bug == freeNBTwice:
+		nd.FreeNetBuffer(nb)
 		nd.FreeNetBufferList(nbl)
 		nd.FreeNetBuffer(nb)
 	default:
