@@ -206,7 +206,10 @@ func (s *scenario) handle(t *testing.T, td *datadriven.TestData) string {
 // statsPoller is the configurable protocol plus what many real protocols
 // do: a statistics query from a timer while Running. Its query can be
 // pending when a pause comes (OIDs are not traffic: the pause need not wait
-// for it), and its unbind waits for it before closing the adapter.
+// for it), and its unbind waits for it before closing the adapter. Its
+// request carries its own ID, so a completion that overtakes the return of
+// NdisOidRequest is recognised; the close is made from the work item, at
+// PASSIVE_LEVEL, since the completion may run at DISPATCH_LEVEL.
 type statsPoller struct {
 	binding.Protocol
 	running   bool
@@ -220,25 +223,31 @@ func (p *statsPoller) NetPnPEvent(nd *binding.NDIS, ev binding.PnPEvent) binding
 	return st
 }
 
+// statsQuery is the ID of the poller's own request.
+const statsQuery = binding.OwnRequestID + 0x57
+
 func (p *statsPoller) WorkItem(nd *binding.NDIS) {
 	p.Protocol.WorkItem(nd)
-	if p.running && p.query == 0 {
-		req, res := nd.OidRequest(oid.Request{Type: oid.Query, OID: oid.OIDGenMaximumFrameSize})
-		if res.Status == binding.StatusPending {
-			p.query = req.ID
+	switch {
+	case p.unbinding && p.query == 0:
+		p.unbinding = false
+		if p.Protocol.UnbindAdapter(nd) == binding.StatusSuccess {
+			nd.CompleteUnbindAdapter()
+		}
+	case p.running && p.query == 0:
+		p.query = statsQuery
+		if _, res := nd.OidRequest(oid.Request{ID: statsQuery, Type: oid.Query, OID: oid.OIDGenMaximumFrameSize}); res.Status != binding.StatusPending {
+			p.query = 0
 		}
 	}
 }
 
 func (p *statsPoller) OidRequestComplete(nd *binding.NDIS, req oid.Request, res oid.Result) {
-	if req.ID != p.query {
+	if req.ID != statsQuery {
 		p.Protocol.OidRequestComplete(nd, req, res)
 		return
 	}
-	p.query = 0
-	if p.unbinding && p.Protocol.UnbindAdapter(nd) == binding.StatusSuccess {
-		nd.CompleteUnbindAdapter()
-	}
+	p.query = 0 // the work item closes an unbind that waited for it
 }
 
 func (p *statsPoller) UnbindAdapter(nd *binding.NDIS) binding.Status {
