@@ -109,11 +109,11 @@ func plural(n int) string {
 // judged is a check with the policy applied, as every writer reads it.
 type judged struct {
 	Check
-	policy   Policy
-	kept     []Finding // judged findings, severities raised
-	shown    []Finding // every finding in the check's order, silenced ones marked
-	off      []RuleSilence // every rule the policy silences, fired or not
-	verdict  Verdict
+	policy  Policy
+	kept    []Finding     // judged findings, severities raised
+	shown   []Finding     // every finding in the check's order, silenced ones marked
+	off     []RuleSilence // every rule the policy silences, fired or not
+	verdict Verdict
 }
 
 // judge applies the report's policy to each check.
@@ -153,4 +153,3 @@ func (j judged) failing(s rule.Severity) int {
 	}
 	return n
 }
-
