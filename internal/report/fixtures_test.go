@@ -83,7 +83,7 @@ func simClean() sim.Report {
 // and one clean.
 func failing(t *testing.T) Report {
 	return Report{Tool: Tool{Version: sim.Version, InformationURI: "https://github.com/ndissim/ndissim"},
-		Seed: 1, Root: "/src/driver",
+		Seed: 1, Root: ".",
 		Checks: []Check{FromSim(simFreeOrder(t)), FromSim(simContext(t)), FromSim(simClean())}}
 }
 
