@@ -129,7 +129,7 @@ type (
 
 func pageOf(r Report) page {
 	p := page{Title: "ndissim report", Tool: r.Tool, Seed: r.Seed, FailOn: severityName(r.Policy.threshold()), Error: r.Error}
-	p.Tool.Name = r.Tool.name()
+	p.Tool.Name, p.Tool.InformationURI = r.Tool.name(), r.Tool.infoURI()
 	if r.Error != nil {
 		p.Headline, p.Class = "input error", "fail"
 		return p

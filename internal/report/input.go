@@ -26,8 +26,11 @@ type Report struct {
 type Tool struct {
 	Name           string // "ndissim" when empty
 	Version        string
-	InformationURI string // the project's home page, for SARIF
+	InformationURI string // the project's home page, for SARIF; DefaultInformationURI when empty
 }
+
+// DefaultInformationURI is the project's home, the host of its module path.
+const DefaultInformationURI = "https://github.com/ndissim/ndissim"
 
 // Check is the check of one design.
 type Check struct {
@@ -102,6 +105,13 @@ func (e *InputError) Error() string {
 	}
 	b.WriteString(e.Message)
 	return b.String()
+}
+
+func (t Tool) infoURI() string {
+	if t.InformationURI == "" {
+		return DefaultInformationURI
+	}
+	return t.InformationURI
 }
 
 func (t Tool) name() string {

@@ -132,7 +132,7 @@ const (
 // error is a run that did not execute, with the error as a notification.
 func SARIF(r Report) []byte {
 	run := sarifRun{Tool: sarifTool{Driver: sarifDriver{Name: r.Tool.name(), Version: r.Tool.Version,
-		SemanticVersion: r.Tool.Version, InformationURI: r.Tool.InformationURI, Rules: sarifRules()}},
+		SemanticVersion: r.Tool.Version, InformationURI: r.Tool.infoURI(), Rules: sarifRules()}},
 		ColumnKind: "unicodeCodePoints", Results: []sarifResult{}}
 	inv := sarifInvocation{ExecutionSuccessful: r.Error == nil}
 	if e := r.Error; e != nil {
