@@ -1,0 +1,89 @@
+package report
+
+import (
+	"errors"
+	"reflect"
+
+	"github.com/ndissim/ndissim/internal/rule"
+	"github.com/ndissim/ndissim/sim"
+)
+
+// FromSim converts the simulator's report of one design. It is the only
+// place that reads sim.Report: a change there is mended here.
+func FromSim(r sim.Report) Check {
+	c := Check{Design: r.Name, File: r.File, Runs: r.Runs, Steps: r.Steps,
+		Interrupted: r.Interrupted, Verified: r.Verified, Nondeterm: r.Nondeterm}
+	for _, f := range r.Findings {
+		c.Findings = append(c.Findings, fromSimFinding(f))
+	}
+	return c
+}
+
+func fromSimFinding(f sim.FindingReport) Finding {
+	sev, err := ParseSeverity(f.Severity)
+	if err != nil { // not a severity sim writes; trust the catalogue
+		sev = severityOf(f.Rule)
+	}
+	return Finding{Rule: f.Rule, Severity: sev, Seed: f.Seed, Step: f.Step, State: f.State,
+		Message: f.Message, Objects: f.Objects, Trace: f.Trace, Replay: f.Replay,
+		ShrunkSteps: f.ShrunkSteps, Minimal: f.Minimal, Lines: f.Lines}
+}
+
+// ErrorOf turns the error that stopped a command before anything ran into
+// an InputError, keeping the file, line, column and field a design file's
+// error carries.
+//
+// A *designfile.Error is read by its fields (File, Line, Column, Field,
+// Msg) rather than by its type: importing designfile would make this
+// package depend on every built-in design.
+func ErrorOf(err error) *InputError {
+	for e := err; e != nil; e = errors.Unwrap(e) {
+		if ie, ok := located(e); ok {
+			return ie
+		}
+	}
+	var re *RuleError
+	if errors.As(err, &re) && re.Where == BySection {
+		return &InputError{Message: re.Msg, Field: "rules." + string(re.Rule)}
+	}
+	return &InputError{Message: err.Error()}
+}
+
+// severityOf is the catalogue's severity of n, rule.Error for an unknown
+// name: an unknown rule is an ndissim bug and should not pass quietly.
+func severityOf(n rule.Name) rule.Severity {
+	if m := lookup(n); m.Known {
+		return m.Severity
+	}
+	return rule.Error
+}
+
+// located reads an error shaped like designfile.Error: a pointer to a
+// struct with string File, Field, Msg and int Line, Column.
+func located(err error) (*InputError, bool) {
+	v := reflect.ValueOf(err)
+	if v.Kind() != reflect.Pointer || v.IsNil() || v.Elem().Kind() != reflect.Struct {
+		return nil, false
+	}
+	v = v.Elem()
+	str := func(name string) (string, bool) {
+		f := v.FieldByName(name)
+		return f.String(), f.IsValid() && f.Kind() == reflect.String
+	}
+	num := func(name string) (int, bool) {
+		f := v.FieldByName(name)
+		if !f.IsValid() || f.Kind() != reflect.Int {
+			return 0, false
+		}
+		return int(f.Int()), true
+	}
+	file, ok1 := str("File")
+	field, ok2 := str("Field")
+	msg, ok3 := str("Msg")
+	line, ok4 := num("Line")
+	col, ok5 := num("Column")
+	if !(ok1 && ok2 && ok3 && ok4 && ok5) {
+		return nil, false
+	}
+	return &InputError{Message: msg, File: file, Line: line, Column: col, Field: field}, true
+}
