@@ -3,6 +3,7 @@ package report
 import (
 	"bytes"
 	"encoding/json"
+	"github.com/ndissim/ndissim/sim"
 	"os"
 	"path/filepath"
 	"strings"
@@ -154,7 +155,7 @@ func TestJSONError(t *testing.T) {
   "schema_version": 1,
   "tool": {
     "name": "ndissim",
-    "version": "0.1.0"
+    "version": "` + sim.Version + `"
   },
   "error": {
     "message": "12 is not a multiple of MEMORY_ALLOCATION_ALIGNMENT (16)",

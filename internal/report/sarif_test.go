@@ -2,6 +2,7 @@ package report
 
 import (
 	"encoding/json"
+	"github.com/ndissim/ndissim/sim"
 	"strings"
 	"testing"
 
@@ -96,7 +97,7 @@ func TestSARIFContent(t *testing.T) {
 	d := readSARIF(t, SARIF(controlled(t)))
 	run := d.Runs[0]
 	drv := run.Tool.Driver
-	if drv.Name != "ndissim" || drv.Version != "0.1.0" || drv.InformationURI == "" || len(drv.Rules) != len(rule.Catalogue) {
+	if drv.Name != "ndissim" || drv.Version != sim.Version || drv.InformationURI == "" || len(drv.Rules) != len(rule.Catalogue) {
 		t.Errorf("driver %s %s %s, %d rules", drv.Name, drv.Version, drv.InformationURI, len(drv.Rules))
 	}
 	for i, r := range drv.Rules {
