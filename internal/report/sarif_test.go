@@ -2,11 +2,11 @@ package report
 
 import (
 	"encoding/json"
-	"github.com/ndissim/ndissim/sim"
 	"strings"
 	"testing"
 
 	"github.com/ndissim/ndissim/internal/rule"
+	"github.com/ndissim/ndissim/sim"
 )
 
 // testdata/sarif-2.1.0-rtm.5.json is the SARIF 2.1.0 schema as the npm
