@@ -3,13 +3,14 @@ package report
 import (
 	"bytes"
 	"encoding/json"
-	"github.com/ndissim/ndissim/sim"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
+
+	"github.com/ndissim/ndissim/sim"
 )
 
 // compileSchema loads a JSON Schema file; its own $schema picks the draft.
