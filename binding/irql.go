@@ -1,7 +1,7 @@
 package binding
 
 import (
-	"github.com/ndissim/ndissim/internal/rule"
+	"github.com/ndissim/ndissim/rule"
 )
 
 // Irql is the interrupt request level a callback or call runs at. A protocol

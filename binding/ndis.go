@@ -4,7 +4,7 @@ import (
 	"fmt"
 
 	"github.com/ndissim/ndissim/fsm"
-	"github.com/ndissim/ndissim/internal/rule"
+	"github.com/ndissim/ndissim/rule"
 	"github.com/ndissim/ndissim/oid"
 	"github.com/ndissim/ndissim/pool"
 )

@@ -2,7 +2,7 @@ package binding
 
 import (
 	"github.com/ndissim/ndissim/fsm"
-	"github.com/ndissim/ndissim/internal/rule"
+	"github.com/ndissim/ndissim/rule"
 	"github.com/ndissim/ndissim/pool"
 )
 

@@ -1,6 +1,6 @@
 package pool
 
-import "github.com/ndissim/ndissim/internal/rule"
+import "github.com/ndissim/ndissim/rule"
 
 // AllocateNetBufferListPool models NdisAllocateNetBufferListPool. It returns
 // a NULL pool and no error when the allocation is made to fail, and a finding

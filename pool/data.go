@@ -1,6 +1,6 @@
 package pool
 
-import "github.com/ndissim/ndissim/internal/rule"
+import "github.com/ndissim/ndissim/rule"
 
 // Retreat is what NdisRetreatNetBufferDataStart did.
 type Retreat uint8

@@ -5,7 +5,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/ndissim/ndissim/internal/rule"
+	"github.com/ndissim/ndissim/rule"
 	"github.com/ndissim/ndissim/pool"
 )
 

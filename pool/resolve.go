@@ -1,6 +1,6 @@
 package pool
 
-import "github.com/ndissim/ndissim/internal/rule"
+import "github.com/ndissim/ndissim/rule"
 
 func finding(name rule.Name, objects []string, format string, args ...any) error {
 	return rule.New(name, objects, format, args...)

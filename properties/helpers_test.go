@@ -4,7 +4,7 @@ import (
 	"errors"
 	"strings"
 
-	"github.com/ndissim/ndissim/internal/rule"
+	"github.com/ndissim/ndissim/rule"
 )
 
 func asInvariant(err error, target **InvariantError) bool { return errors.As(err, target) }

@@ -7,7 +7,7 @@ import (
 	"github.com/leanovate/gopter/commands"
 
 	_ "github.com/ndissim/ndissim/internal/design" // registers ndisprot
-	"github.com/ndissim/ndissim/internal/rule"
+	"github.com/ndissim/ndissim/rule"
 	"github.com/ndissim/ndissim/sim"
 )
 

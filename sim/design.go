@@ -7,7 +7,7 @@ import (
 	"sync"
 
 	"github.com/ndissim/ndissim/binding"
-	"github.com/ndissim/ndissim/internal/rule"
+	"github.com/ndissim/ndissim/rule"
 	"github.com/ndissim/ndissim/oid"
 )
 

@@ -3,7 +3,7 @@ package sim_test
 import (
 	"testing"
 
-	"github.com/ndissim/ndissim/internal/rule"
+	"github.com/ndissim/ndissim/rule"
 	"github.com/ndissim/ndissim/sim"
 )
 

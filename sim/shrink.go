@@ -1,6 +1,6 @@
 package sim
 
-import "github.com/ndissim/ndissim/internal/rule"
+import "github.com/ndissim/ndissim/rule"
 
 // ShrinkBudget bounds the replays one shrink may make.
 const ShrinkBudget = 20_000

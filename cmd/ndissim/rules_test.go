@@ -8,7 +8,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/ndissim/ndissim/internal/rule"
+	"github.com/ndissim/ndissim/rule"
 )
 
 // rulesRow finds the table row of one rule in `ndissim rules` output.
@@ -21,7 +21,7 @@ func rulesRow(t *testing.T, out string, name rule.Name) string {
 }
 
 // Rules that no simulation test raises yet are named by string here, so that
-// internal/rule's coverage check does not count this file as their test.
+// rule's coverage check does not count this file as their test.
 func TestRulesPrintsTheBasis(t *testing.T) {
 	code, out, _ := ndissim(t, "rules")
 	require.Equal(t, exitOK, code)

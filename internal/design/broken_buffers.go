@@ -2,7 +2,7 @@ package design
 
 import (
 	"github.com/ndissim/ndissim/binding"
-	"github.com/ndissim/ndissim/internal/rule"
+	"github.com/ndissim/ndissim/rule"
 	"github.com/ndissim/ndissim/pool"
 	"github.com/ndissim/ndissim/sim"
 )

@@ -8,7 +8,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/ndissim/ndissim/internal/rule"
+	"github.com/ndissim/ndissim/rule"
 )
 
 //go:embed html.tmpl

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/ndissim/ndissim/internal/rule"
+	"github.com/ndissim/ndissim/rule"
 )
 
 // Report is everything one command's documents are made from: which tool

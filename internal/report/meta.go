@@ -1,7 +1,7 @@
 package report
 
 import (
-	"github.com/ndissim/ndissim/internal/rule"
+	"github.com/ndissim/ndissim/rule"
 )
 
 // meta is what the reports say of a rule, from the catalogue.

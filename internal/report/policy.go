@@ -6,7 +6,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/ndissim/ndissim/internal/rule"
+	"github.com/ndissim/ndissim/rule"
 )
 
 // Policy decides which findings count. The command line gives the

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/ndissim/ndissim/internal/rule"
+	"github.com/ndissim/ndissim/rule"
 )
 
 func finding(n rule.Name) Finding { return Finding{Rule: n, Severity: rule.MustLookup(n).Severity} }

@@ -9,7 +9,7 @@ import (
 	"regexp"
 	"strings"
 
-	"github.com/ndissim/ndissim/internal/rule"
+	"github.com/ndissim/ndissim/rule"
 )
 
 // The SARIF 2.1.0 log, the parts of it ndissim writes.

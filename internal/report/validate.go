@@ -7,7 +7,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/ndissim/ndissim/internal/rule"
+	"github.com/ndissim/ndissim/rule"
 )
 
 // RuleError is one problem of a policy. Where says which input holds it

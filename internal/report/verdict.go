@@ -3,7 +3,7 @@ package report
 import (
 	"fmt"
 
-	"github.com/ndissim/ndissim/internal/rule"
+	"github.com/ndissim/ndissim/rule"
 )
 
 // Verdict is the outcome of a check, or of a whole report.

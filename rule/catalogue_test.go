@@ -15,7 +15,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/ndissim/ndissim/internal/rule"
+	"github.com/ndissim/ndissim/rule"
 )
 
 // nameConstants reads the Name constants declared in catalogue.go, in
@@ -143,7 +143,7 @@ func testMention(name rule.Name) *regexp.Regexp {
 // *_test.go file of the repository (outside this package, whose tests are
 // about the catalogue itself) mentions rule.<Name>.
 func TestEveryRuleIsTested(t *testing.T) {
-	root := filepath.Join("..", "..")
+	root := ".."
 	self, err := filepath.Abs(".")
 	require.NoError(t, err)
 	var sources []string

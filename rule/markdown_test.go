@@ -8,25 +8,25 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/ndissim/ndissim/internal/rule"
+	"github.com/ndissim/ndissim/rule"
 )
 
 var update = flag.Bool("update", false, "rewrite docs/rules.md from the catalogue")
 
-const rulesDoc = "../../docs/rules.md"
+const rulesDoc = "../docs/rules.md"
 
 // docs/rules.md is generated from the catalogue; this test fails when the
-// two differ. Regenerate with: go test ./internal/rule -update
+// two differ. Regenerate with: go test ./rule -update
 func TestRulesDocMatchesCatalogue(t *testing.T) {
 	want := rule.Markdown()
 	if *update {
 		require.NoError(t, os.WriteFile(rulesDoc, []byte(want), 0o644))
 	}
 	got, err := os.ReadFile(rulesDoc)
-	require.NoError(t, err, "regenerate with: go test ./internal/rule -update")
+	require.NoError(t, err, "regenerate with: go test ./rule -update")
 	if string(got) != want {
 		line, have, wantLine := firstDifference(string(got), want)
-		t.Fatalf("docs/rules.md is stale; regenerate with: go test ./internal/rule -update\n"+
+		t.Fatalf("docs/rules.md is stale; regenerate with: go test ./rule -update\n"+
 			"first difference at line %d:\n have: %q\n want: %q", line, have, wantLine)
 	}
 }

@@ -8,12 +8,12 @@ import (
 // Markdown renders the catalogue as docs/rules.md: an introduction with the
 // severity policy, then one table per group in catalogue order, each followed
 // by the reasons behind its inferred rules and the notes on its bases. The
-// file is generated from the code (go test ./internal/rule -update) so that
+// file is generated from the code (go test ./rule -update) so that
 // the two cannot drift.
 func Markdown() string {
 	var b strings.Builder
 	b.WriteString("# Rule catalogue\n\n")
-	b.WriteString("<!-- Generated from internal/rule/catalogue.go by `go test ./internal/rule -update`. Do not edit. -->\n\n")
+	b.WriteString("<!-- Generated from rule/catalogue.go by `go test ./rule -update`. Do not edit. -->\n\n")
 	b.WriteString(`Every finding ndissim reports names one of these rules, the way Driver Verifier
 names a bug check.
 
