@@ -69,6 +69,7 @@ basis or a severity its basis contradicts.
 			}
 		}
 	}
+	b.WriteString(effects)
 	return b.String()
 }
 
@@ -150,3 +151,39 @@ func cell(s string) string {
 	s = strings.ReplaceAll(s, "|", `\|`)
 	return strings.ReplaceAll(s, "\n", " ")
 }
+
+// effects says what the simulated NDIS does when a rule breaks, which the
+// tables cannot: a warning's call takes effect, an error's does not.
+const effects = `
+## What a broken rule does to the run
+
+- A call that breaks an error rule changes nothing and ends the run, as a bug
+  check would. A call that breaks a warning rule does what NDIS does, and the
+  run goes on; each warning is reported once per run.
+- ` + "`FreeOrderNbBeforeNbl`" + `: NdisFreeNetBufferList frees the NBL and the NB
+  that came with it. NBs from NdisAllocateNetBuffer still linked are
+  unlinked and stay live: reuse them or free them with NdisFreeNetBuffer. One
+  never freed is reported at unbind by ` + "`ResourcesKeptPastUnbind`" + `.
+- ` + "`NbPoolFreedWithOutstanding`" + `: the NB pool is freed; its live NBs stay
+  valid and are still freed with NdisFreeNetBuffer (no ` + "`PoolUseAfterFree`" + `),
+  but the pool allocates nothing more. An NBL pool with live NBLs
+  (` + "`PoolFreedWithOutstanding`" + `) is an error and the pool stays.
+- Retreat memory: a retreat past DataOffset makes NDIS chain an MDL of
+  Delta + DataBackFill bytes at the head of the NB. NdisAdvanceNetBufferDataStart
+  with FreeMdl TRUE releases it once the data start has passed it; with
+  FreeMdl FALSE it is kept for the next retreat. Freeing the NB, or the NBL it
+  came with, while such memory is attached is ` + "`RetreatMemoryNotReleased`" + `.
+  ` + "`RetreatAllocates`" + ` is reported once per run at the advance that releases
+  that memory, so a design that frees the NB without releasing it draws only
+  the error.
+- NET_BUFFER_LIST_FIRST_NB / NET_BUFFER_NEXT_NB of a freed structure is
+  ` + "`UseAfterFree`" + ` (of NULL, ` + "`AllocationFailureIgnored`" + `). Detaching an NB
+  (` + "`NDIS.UnlinkNetBuffer`" + `, which stands for clearing FIRST_NB / NEXT_NB) from
+  an NBL it is not in is ` + "`NetBufferLinkedTwice`" + `, and from an NBL in flight
+  ` + "`SendInFlightTouched`" + `.
+- At unbind, an adapter still open or a received NBL still held is
+  ` + "`LeakAtUnbind`" + ` (bug check 0x7C/0x27); the protocol's own pools, NBLs and
+  NBs still live are the warning ` + "`ResourcesKeptPastUnbind`" + `: they may be the
+  driver's, kept across bindings.
+- The IRQL of every call and callback is in [irql.md](irql.md).
+`
