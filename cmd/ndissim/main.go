@@ -108,9 +108,12 @@ short trace that replays exactly.
 Exit codes: 0 no finding that counts, 1 findings, 2 bad input or usage,
 130 (SIGINT) or 143 (SIGTERM) interrupted with nothing that counts found
 so far. A second signal exits at once.`,
+		Version:       buildVersion(),
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
+	// The version text is whole lines of its own, not cobra's "ndissim version X".
+	root.SetVersionTemplate("{{.Version}}")
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return inputError{err} })
