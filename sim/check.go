@@ -33,6 +33,10 @@ type CheckOptions struct {
 	Verify int
 	// NoShrink saves each finding's run as it was drawn.
 	NoShrink bool
+	// Shard, when set, limits the check to its block of the seeds Seed to
+	// Seed+Runs-1; MergeShards joins the shards' reports into the
+	// unsharded one.
+	Shard Shard
 	// Progress, if set, is told the runs done and findings so far, from the
 	// goroutine that called Check.
 	Progress func(runs, findings int)
@@ -116,6 +120,10 @@ func Check(ctx context.Context, d Design, opt CheckOptions) (Report, error) {
 	if opt.Steps > 0 {
 		d.Workload.Steps = opt.Steps
 	}
+	// From here on the check is of the shard's block only: a shard is a
+	// whole check of fewer seeds, which is what lets merge rebuild the
+	// unsharded report from the shards' reports.
+	opt.Seed, opt.Runs = opt.Shard.Block(opt.Seed, opt.Runs)
 	c := &campaign{d: d, opt: opt, warned: map[rule.Name]bool{},
 		rep: Report{Name: d.Name, File: d.File, Findings: []FindingReport{}}}
 	c.engines = make([]*Engine, opt.workerCount())
