@@ -78,11 +78,15 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	err := root.ExecuteContext(ctx)
 	var fe findingsError
 	var ie interruptedError
+	var inc incompleteError
 	switch {
 	case err == nil:
 		return exitOK
 	case errors.As(err, &fe):
 		return exitFindings
+	case errors.As(err, &inc):
+		fmt.Fprintln(stderr, "ndissim:", err)
+		return exitSIGINT
 	case errors.As(err, &ie):
 		fmt.Fprintln(stderr, "ndissim: interrupted")
 		var sc signalCause
@@ -117,7 +121,7 @@ so far. A second signal exits at once.`,
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return inputError{err} })
-	root.AddCommand(newCheck(), newRun(), newReplay(), newRules(), newDiagram(), newValidate(), newDesigns())
+	root.AddCommand(newCheck(), newMerge(), newRun(), newReplay(), newRules(), newDiagram(), newValidate(), newDesigns())
 	return root
 }
 
