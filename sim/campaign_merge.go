@@ -175,6 +175,8 @@ func sameCheck(ref, s ShardReport) error {
 	switch {
 	case a.Version != b.Version:
 		return differ("version", a.Version, b.Version, "one ndissim version")
+	case a.Shard.Build != b.Shard.Build:
+		return differ("shard.build", a.Shard.Build, b.Shard.Build, "one ndissim build")
 	case a.Seed != b.Seed:
 		return differ("seed", a.Seed, b.Seed, "--seed")
 	case a.Shard.Count != b.Shard.Count:

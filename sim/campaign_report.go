@@ -23,6 +23,10 @@ type RunReport struct {
 type ShardInfo struct {
 	Index int `json:"index"`
 	Count int `json:"count"`
+	// Build names the ndissim binary (its module version and commit), set
+	// by the caller: shards of one check run one build, since another
+	// build's rules may find other things with the same engine version.
+	Build string `json:"build,omitempty"`
 	// Runs, Steps and Verify are the options of the whole check, as given.
 	Runs   int `json:"runs"`
 	Steps  int `json:"steps"`

@@ -87,6 +87,7 @@ func runCheck(cmd *cobra.Command, args []string, f checkFlags) error {
 		printShard(out, opt)
 	}
 	report, _ := sim.CheckDesigns(cmd.Context(), designs, opt, checkHooks(cmd, opt, f)) // validated above
+	stampBuild(&report)
 	if err := printSummary(out, report, f.json); err != nil {
 		return err
 	}
@@ -115,6 +116,13 @@ func printShard(out io.Writer, opt sim.CheckOptions) {
 	fmt.Fprintf(out, "shard %s: %d of %d runs, %s; `ndissim merge` joins the shards' --json reports\n", opt.Shard, n, opt.Runs, seeds)
 }
 
+// stampBuild records this binary in a shard's report.
+func stampBuild(report *sim.RunReport) {
+	if report.Shard != nil {
+		report.Shard.Build = buildID()
+	}
+}
+
 // notRun prints the report of a check interrupted while it read its
 // designs: still a whole report, saying nothing ran.
 func notRun(out io.Writer, opt sim.CheckOptions, args []string, f checkFlags) error {
@@ -125,7 +133,9 @@ func notRun(out io.Writer, opt sim.CheckOptions, args []string, f checkFlags) er
 	if len(names) == 0 {
 		names = []string{"embedded:default"}
 	}
-	if err := printSummary(out, sim.NotRunReport(opt, names), f.json); err != nil {
+	report := sim.NotRunReport(opt, names)
+	stampBuild(&report)
+	if err := printSummary(out, report, f.json); err != nil {
 		return err
 	}
 	return interruptedError{}

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"runtime/debug"
+	"strings"
 
 	"github.com/ndissim/ndissim/sim"
 )
@@ -38,3 +39,10 @@ func versionText(info *debug.BuildInfo, ok bool) string {
 
 // buildVersion reads this binary's build information.
 func buildVersion() string { return versionText(debug.ReadBuildInfo()) }
+
+// buildID is the first two lines of the version text on one line: what a
+// shard's report records so that merge refuses shards of two builds.
+func buildID() string {
+	lines := strings.SplitN(buildVersion(), "\n", 3)
+	return strings.TrimPrefix(lines[0], "ndissim ") + ", commit " + strings.TrimPrefix(lines[1], "commit: ")
+}

@@ -63,6 +63,8 @@ func TestMismatchedShardsAreRefused(t *testing.T) {
 			return s
 		}, "shard-1.json", "shard.count", "4, but shard-0.json has 3"},
 		{"other steps", func(s []sim.ShardReport) []sim.ShardReport { s[1].Report.Shard.Steps = 5; return s }, "shard-1.json", "shard.steps", "--steps"},
+		{"other build", func(s []sim.ShardReport) []sim.ShardReport { s[1].Report.Shard.Build = "v1.0.1 abc"; return s },
+			"shard-1.json", "shard.build", "v1.0.1 abc, but shard-0.json has ; the shards of one check share one ndissim build"},
 		{"other version", func(s []sim.ShardReport) []sim.ShardReport { s[2].Report.Version = "0.1.9"; return s }, "shard-2.json", "version", "one ndissim version"},
 		{"other design", func(s []sim.ShardReport) []sim.ShardReport { s[1].Report.Shard.Designs[0].Hash = "sha256:00"; return s },
 			"shard-1.json", "shard.designs[0].hash", "design go:broken differs from the one shard-0.json checked"},
