@@ -173,5 +173,5 @@ var rulesSpec = list("rules", maxRuleSettings, "Per-design rule settings: raise 
 		fields: []*field{
 			required(&field{name: "rule", kind: kindRule, doc: "A rule of the catalogue (`ndissim rules`)."}),
 			choice("severity", "error: findings of this rule fail the check, as errors do.", "error"),
-			{name: "silence", kind: kindReason, doc: "Why this rule does not apply to this design; its findings are not reported."},
+			{name: "silence", kind: kindReason, doc: "Why this rule is set aside for this design: a silenced rule always says why, in the file that silences it."},
 		}})
