@@ -106,9 +106,10 @@ type campaign struct {
 }
 
 // Check runs seeds Seed, Seed+1, ... of d until Runs are done or the first
-// error finding; warnings are collected on the way. The report is the same
-// for any number of workers: workers take seeds in batches and results are
-// merged in seed order. Cancelling ctx stops the check within a run's
+// error finding; warnings are collected on the way. With a Shard it runs
+// only the shard's block of those seeds, as a check of its own. The report
+// is the same for any number of workers: workers take seeds in batches and
+// results are merged in seed order. Cancelling ctx stops the check within a run's
 // length at worst, and Check itself returns at once: the report then covers
 // the runs finished so far, saves what they found unshrunk, and is marked
 // Interrupted. Check fails only on options outside their bounds (an

@@ -107,3 +107,11 @@ func TestMergeRefusesWhatIsNotOneCheck(t *testing.T) {
 	code, _, _ := ndissim(t, "merge")
 	require.Equal(t, exitInput, code, "merge needs a report")
 }
+
+// validate says how many rules entries a file has.
+func TestValidateCountsRuleSettings(t *testing.T) {
+	f := writeFile(t, "r.yaml", shortDesign+"rules:\n  - {rule: SendBackfillShortfall, severity: error}\n")
+	code, out, errs := ndissim(t, "validate", f)
+	require.Equal(t, exitOK, code, errs)
+	require.Contains(t, out, "change(s), 1 rule setting(s)\n")
+}
