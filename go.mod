@@ -6,7 +6,7 @@ require (
 	github.com/cockroachdb/datadriven v1.0.3
 	github.com/leanovate/gopter v0.2.11
 	github.com/looplab/fsm v1.0.3
-	github.com/santhosh-tekuri/jsonschema/v6 v6.0.2
+	github.com/santhosh-tekuri/jsonschema/v6 v6.0.3
 	github.com/schollz/progressbar/v3 v3.19.1
 	github.com/spf13/cobra v1.10.2
 	github.com/stretchr/testify v1.12.1

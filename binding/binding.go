@@ -7,9 +7,9 @@ import (
 	"strings"
 
 	"github.com/ndissim/ndissim/fsm"
-	"github.com/ndissim/ndissim/rule"
 	"github.com/ndissim/ndissim/oid"
 	"github.com/ndissim/ndissim/pool"
+	"github.com/ndissim/ndissim/rule"
 )
 
 // Finding is one rule broken by the design under test.

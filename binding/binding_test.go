@@ -10,9 +10,9 @@ import (
 
 	"github.com/ndissim/ndissim/binding"
 	"github.com/ndissim/ndissim/fsm"
-	"github.com/ndissim/ndissim/rule"
 	"github.com/ndissim/ndissim/oid"
 	"github.com/ndissim/ndissim/pool"
+	"github.com/ndissim/ndissim/rule"
 )
 
 // A design short of backfill on every send draws each warning once, and

@@ -4,9 +4,9 @@ import (
 	"fmt"
 
 	"github.com/ndissim/ndissim/fsm"
-	"github.com/ndissim/ndissim/rule"
 	"github.com/ndissim/ndissim/oid"
 	"github.com/ndissim/ndissim/pool"
+	"github.com/ndissim/ndissim/rule"
 )
 
 // The environment's moves. Each is legal only when the matching Can method

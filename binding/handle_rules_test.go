@@ -7,9 +7,9 @@ import (
 
 	"github.com/ndissim/ndissim/binding"
 	"github.com/ndissim/ndissim/fsm"
-	"github.com/ndissim/ndissim/rule"
 	"github.com/ndissim/ndissim/oid"
 	"github.com/ndissim/ndissim/pool"
+	"github.com/ndissim/ndissim/rule"
 )
 
 // The rules of the binding handle, the PnP completions and the sent NBL

@@ -4,9 +4,9 @@ import (
 	"fmt"
 
 	"github.com/ndissim/ndissim/fsm"
-	"github.com/ndissim/ndissim/rule"
 	"github.com/ndissim/ndissim/oid"
 	"github.com/ndissim/ndissim/pool"
+	"github.com/ndissim/ndissim/rule"
 )
 
 // NDIS is the simulated NDIS API a design calls, bound to one binding. Every

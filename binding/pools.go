@@ -2,8 +2,8 @@ package binding
 
 import (
 	"github.com/ndissim/ndissim/fsm"
-	"github.com/ndissim/ndissim/rule"
 	"github.com/ndissim/ndissim/pool"
+	"github.com/ndissim/ndissim/rule"
 )
 
 // The pool and structure calls of NDIS. They check the binding-level rules

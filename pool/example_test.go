@@ -4,8 +4,8 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/ndissim/ndissim/rule"
 	"github.com/ndissim/ndissim/pool"
+	"github.com/ndissim/ndissim/rule"
 )
 
 // A send path as a driver writes it: an NBL pool for the combined call, an

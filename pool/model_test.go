@@ -7,8 +7,8 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/ndissim/ndissim/rule"
 	"github.com/ndissim/ndissim/pool"
+	"github.com/ndissim/ndissim/rule"
 )
 
 // naive is a deliberately simple model of pool accounting: maps and slices,

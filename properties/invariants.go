@@ -6,8 +6,8 @@ import (
 
 	"github.com/ndissim/ndissim/binding"
 	"github.com/ndissim/ndissim/fsm"
-	"github.com/ndissim/ndissim/rule"
 	"github.com/ndissim/ndissim/pool"
+	"github.com/ndissim/ndissim/rule"
 )
 
 // Invariant is one allocation or free invariant, checkable after any step

@@ -53,7 +53,7 @@ func (o CheckOptions) Validate() error {
 	case o.Seed > math.MaxUint64-uint64(o.Runs-1):
 		return &OptionError{"seed", fmt.Sprint(o.Seed), fmt.Sprintf("at most %d, so that the last of --runs %d seeds fits in 64 bits", uint64(math.MaxUint64)-uint64(o.Runs-1), o.Runs)}
 	}
-	return nil
+	return o.Shard.validate()
 }
 
 // workerCount is the workers a check uses: the option, or one per CPU, never

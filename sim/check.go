@@ -33,6 +33,10 @@ type CheckOptions struct {
 	Verify int
 	// NoShrink saves each finding's run as it was drawn.
 	NoShrink bool
+	// Shard, when set, limits the check to its block of the seeds Seed to
+	// Seed+Runs-1; MergeShards joins the shards' reports into the
+	// unsharded one.
+	Shard Shard
 	// Progress, if set, is told the runs done and findings so far, from the
 	// goroutine that called Check.
 	Progress func(runs, findings int)
@@ -102,9 +106,10 @@ type campaign struct {
 }
 
 // Check runs seeds Seed, Seed+1, ... of d until Runs are done or the first
-// error finding; warnings are collected on the way. The report is the same
-// for any number of workers: workers take seeds in batches and results are
-// merged in seed order. Cancelling ctx stops the check within a run's
+// error finding; warnings are collected on the way. With a Shard it runs
+// only the shard's block of those seeds, as a check of its own. The report
+// is the same for any number of workers: workers take seeds in batches and
+// results are merged in seed order. Cancelling ctx stops the check within a run's
 // length at worst, and Check itself returns at once: the report then covers
 // the runs finished so far, saves what they found unshrunk, and is marked
 // Interrupted. Check fails only on options outside their bounds (an
@@ -116,6 +121,10 @@ func Check(ctx context.Context, d Design, opt CheckOptions) (Report, error) {
 	if opt.Steps > 0 {
 		d.Workload.Steps = opt.Steps
 	}
+	// From here on the check is of the shard's block only: a shard is a
+	// whole check of fewer seeds, which is what lets merge rebuild the
+	// unsharded report from the shards' reports.
+	opt.Seed, opt.Runs = opt.Shard.Block(opt.Seed, opt.Runs)
 	c := &campaign{d: d, opt: opt, warned: map[rule.Name]bool{},
 		rep: Report{Name: d.Name, File: d.File, Findings: []FindingReport{}}}
 	c.engines = make([]*Engine, opt.workerCount())

@@ -7,8 +7,8 @@ import (
 	"sync"
 
 	"github.com/ndissim/ndissim/binding"
-	"github.com/ndissim/ndissim/rule"
 	"github.com/ndissim/ndissim/oid"
+	"github.com/ndissim/ndissim/rule"
 )
 
 // Workload is what the environment does to a design: how many steps a run
@@ -38,6 +38,21 @@ type Design struct {
 	// description of a built-in. A trace replays only on a design whose
 	// source hashes the same.
 	Source []byte
+	// Rules are the design file's rules section, in file order. A check
+	// does not apply them itself: the rule-control policy reads them.
+	Rules []RuleSetting
+}
+
+// RuleSetting is one entry of a design file's rules section: it raises a
+// rule to an error (Severity "error") or silences it (Silence, the reason
+// the file gives); exactly one of the two is set.
+type RuleSetting struct {
+	Rule     rule.Name
+	Severity string
+	Silence  string
+	// Line and Col are where the entry starts in the design file, so that
+	// a message about the setting can point at it.
+	Line, Col int
 }
 
 // GoDesign is a protocol written in Go and registered by name, selected in a

@@ -5,9 +5,9 @@ import (
 
 	"github.com/ndissim/ndissim/binding"
 	"github.com/ndissim/ndissim/fsm"
-	"github.com/ndissim/ndissim/rule"
 	"github.com/ndissim/ndissim/oid"
 	"github.com/ndissim/ndissim/pool"
+	"github.com/ndissim/ndissim/rule"
 )
 
 // Watchdog bounds, in ticks during which NDIS owes the design nothing: every

@@ -12,8 +12,8 @@ import (
 
 	"github.com/ndissim/ndissim/binding"
 	"github.com/ndissim/ndissim/internal/design"
-	"github.com/ndissim/ndissim/rule"
 	"github.com/ndissim/ndissim/oid"
+	"github.com/ndissim/ndissim/rule"
 	"github.com/ndissim/ndissim/sim"
 )
 

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -30,6 +29,7 @@ type checkFlags struct {
 	designs    []string
 	verify     int
 	noProgress bool
+	shard      string
 }
 
 func newCheck() *cobra.Command {
@@ -54,6 +54,7 @@ checks the embedded default design.`,
 	fl.StringArrayVar(&f.designs, "design", nil, "check a built-in Go design by name (repeatable; see `ndissim designs`)")
 	fl.IntVar(&f.verify, "verify", 0, fmt.Sprintf("determinism self-check: re-run this many seeds (at most %d) and compare their traces", sim.MaxVerify))
 	fl.BoolVar(&f.noProgress, "no-progress", false, "no progress bar, even on a terminal")
+	fl.StringVar(&f.shard, "shard", "", "run shard I of N of the seeds: I/N, or env/N to read I from "+sim.ShardIndexEnv+"; `ndissim merge` joins the shards' --json reports (docs/sharding.md)")
 	return cmd
 }
 
@@ -63,24 +64,17 @@ func shellSafe(s string) bool { return sim.ShellCommand("x", "y", s) == "x y "+s
 
 func runCheck(cmd *cobra.Command, args []string, f checkFlags) error {
 	opt := sim.CheckOptions{Seed: f.seed, Runs: f.runs, Steps: f.steps, Workers: f.workers, OutDir: f.out, Verify: f.verify}
+	shard, err := shardFlag(f.shard)
+	if err != nil {
+		return err
+	}
+	opt.Shard = shard
 	if err := opt.Validate(); err != nil {
 		return inputError{err}
 	}
 	designs, err := loadDesigns(cmd.Context(), args, f.designs)
 	if errors.As(err, new(interruptedError)) {
-		// Still a whole report, saying nothing ran.
-		notRun := append([]string(nil), args...)
-		for _, name := range f.designs {
-			notRun = append(notRun, "go:"+name)
-		}
-		report := jsonReport{Version: sim.Version, Seed: f.seed, Designs: []sim.Report{}, Interrupted: true, NotRun: notRun}
-		if len(notRun) == 0 {
-			report.NotRun = []string{"embedded:default"}
-		}
-		if err := printSummary(cmd.OutOrStdout(), report, f.json); err != nil {
-			return err
-		}
-		return interruptedError{}
+		return notRun(cmd.OutOrStdout(), opt, args, f)
 	}
 	if err != nil {
 		return err
@@ -89,28 +83,97 @@ func runCheck(cmd *cobra.Command, args []string, f checkFlags) error {
 		return err
 	}
 	out := cmd.OutOrStdout()
-	report := jsonReport{Version: sim.Version, Seed: f.seed, Designs: []sim.Report{}}
-	failed := false
-	for i, d := range designs {
-		rep := checkOne(cmd, d, opt, f)
-		failed = failed || rep.Failed(f.strict)
-		report.Designs = append(report.Designs, rep)
-		if !f.json {
-			printReport(out, rep, f.strict)
-		}
-		if rep.Interrupted {
-			report.Interrupted = true
-			for _, rest := range designs[i+1:] {
-				report.NotRun = append(report.NotRun, sim.Origin(rest))
-			}
-			break
-		}
+	if !f.json && shard.Sharded() {
+		printShard(out, opt)
 	}
+	report, _ := sim.CheckDesigns(cmd.Context(), designs, opt, checkHooks(cmd, opt, f)) // validated above
+	stampBuild(&report)
 	if err := printSummary(out, report, f.json); err != nil {
 		return err
 	}
+	return verdictOf(report, f.strict)
+}
+
+// shardFlag reads --shard; an empty value is the whole check.
+func shardFlag(text string) (sim.Shard, error) {
+	if text == "" {
+		return sim.Shard{}, nil
+	}
+	s, err := sim.ParseShard(text, os.Getenv)
+	if err != nil {
+		return sim.Shard{}, inputError{err}
+	}
+	return s, nil
+}
+
+// printShard says which seeds a shard runs, above its text report.
+func printShard(out io.Writer, opt sim.CheckOptions) {
+	first, n := opt.Shard.Block(opt.Seed, opt.Runs)
+	seeds := "no seeds: there are fewer runs than shards"
+	if n > 0 {
+		seeds = fmt.Sprintf("seeds %d to %d", first, first+uint64(n)-1)
+	}
+	fmt.Fprintf(out, "shard %s: %d of %d runs, %s; `ndissim merge` joins the shards' --json reports\n", opt.Shard, n, opt.Runs, seeds)
+}
+
+// stampBuild records this binary in a shard's report.
+func stampBuild(report *sim.RunReport) {
+	if report.Shard != nil {
+		report.Shard.Build = buildID()
+	}
+}
+
+// notRun prints the report of a check interrupted while it read its
+// designs: still a whole report, saying nothing ran.
+func notRun(out io.Writer, opt sim.CheckOptions, args []string, f checkFlags) error {
+	names := append([]string(nil), args...)
+	for _, name := range f.designs {
+		names = append(names, "go:"+name)
+	}
+	if len(names) == 0 {
+		names = []string{"embedded:default"}
+	}
+	report := sim.NotRunReport(opt, names)
+	stampBuild(&report)
+	if err := printSummary(out, report, f.json); err != nil {
+		return err
+	}
+	return interruptedError{}
+}
+
+// checkHooks draw a progress bar per design on a terminal and print each
+// design's report as text as soon as it is done.
+func checkHooks(cmd *cobra.Command, opt sim.CheckOptions, f checkFlags) sim.CheckHooks {
+	var bar *progressbar.ProgressBar
+	_, runs := opt.Shard.Block(opt.Seed, opt.Runs)
+	return sim.CheckHooks{
+		Start: func(d sim.Design) func(runs, findings int) {
+			bar = progress(cmd.ErrOrStderr(), f, runs, d.Name)
+			if bar == nil {
+				return nil
+			}
+			return func(runs, findings int) {
+				bar.Describe(fmt.Sprintf("%s: %d finding(s)", d.Name, findings))
+				_ = bar.Set(runs)
+			}
+		},
+		Done: func(_ sim.Design, rep sim.Report) {
+			if bar != nil {
+				_ = bar.Finish()
+				fmt.Fprintln(cmd.ErrOrStderr())
+			}
+			if !f.json {
+				printReport(cmd.OutOrStdout(), rep, f.strict)
+			}
+		},
+	}
+}
+
+// verdictOf is the error, and so the exit code, a report deserves:
+// findings that count, else an interruption, else none.
+func verdictOf(report sim.RunReport, strict bool) error {
 	switch {
-	case failed:
+	case report.Failed(strict):
 		return findingsError{}
 	case report.Interrupted:
 		return interruptedError{}
@@ -118,31 +181,16 @@ func runCheck(cmd *cobra.Command, args []string, f checkFlags) error {
 	return nil
 }
 
-// checkOne checks one design, with a progress bar on a terminal.
-func checkOne(cmd *cobra.Command, d sim.Design, opt sim.CheckOptions, f checkFlags) sim.Report {
-	bar := progress(cmd.ErrOrStderr(), f, d.Name)
-	if bar != nil {
-		opt.Progress = func(runs, findings int) {
-			bar.Describe(fmt.Sprintf("%s: %d finding(s)", d.Name, findings))
-			_ = bar.Set(runs)
-		}
-	}
-	// The options were validated: Check cannot fail.
-	rep, _ := sim.Check(cmd.Context(), d, opt)
-	if bar != nil {
-		_ = bar.Finish()
-		fmt.Fprintln(cmd.ErrOrStderr())
-	}
-	return rep
-}
-
 // printSummary prints the JSON report, or in text what an interruption left
 // undone.
-func printSummary(out io.Writer, report jsonReport, asJSON bool) error {
+func printSummary(out io.Writer, report sim.RunReport, asJSON bool) error {
 	if asJSON {
-		enc := json.NewEncoder(out)
-		enc.SetIndent("", "  ")
-		return enc.Encode(report)
+		b, err := report.JSON()
+		if err != nil {
+			return err
+		}
+		_, err = out.Write(b)
+		return err
 	}
 	if report.Interrupted {
 		fmt.Fprintln(out, "\ninterrupted: the report covers the runs done so far")
@@ -177,21 +225,16 @@ func prepareOut(dir string) error {
 	return nil
 }
 
-type jsonReport struct {
-	Version     string       `json:"version"`
-	Seed        uint64       `json:"seed"`
-	Interrupted bool         `json:"interrupted,omitempty"`
-	NotRun      []string     `json:"not_run,omitempty"`
-	Designs     []sim.Report `json:"designs"`
-}
+// jsonReport is the report check --json prints and merge reads.
+type jsonReport = sim.RunReport
 
 // progress returns a bar on a terminal, nil on a pipe or with --json.
-func progress(w io.Writer, f checkFlags, name string) *progressbar.ProgressBar {
+func progress(w io.Writer, f checkFlags, runs int, name string) *progressbar.ProgressBar {
 	file, ok := w.(*os.File)
 	if f.json || f.noProgress || !ok || !term.IsTerminal(int(file.Fd())) {
 		return nil
 	}
-	return progressbar.NewOptions(f.runs,
+	return progressbar.NewOptions(runs,
 		progressbar.OptionSetWriter(w),
 		progressbar.OptionSetDescription(name),
 		progressbar.OptionShowCount(),
@@ -241,6 +284,8 @@ func printReport(w io.Writer, rep sim.Report, strict bool) {
 			fmt.Fprintf(w, "  not shrunk (interrupted): %d step(s); replay prints them\n", f.ShrunkSteps)
 		case f.Unshrunk:
 			fmt.Fprintf(w, "  not shrunk, %d step(s):\n", f.ShrunkSteps)
+		case len(f.Lines) == 0: // a merged report: JSON carries no trace lines
+			fmt.Fprintf(w, "  shrunk to %d step(s)%s; replay prints them\n", f.ShrunkSteps, min)
 		default:
 			fmt.Fprintf(w, "  shrunk to %d step(s)%s:\n", f.ShrunkSteps, min)
 		}

@@ -113,8 +113,8 @@ func newValidate() *cobra.Command {
 					errs = append(errs, r.err.Error())
 					continue
 				}
-				fmt.Fprintf(cmd.OutOrStdout(), "%s: ok: design %s, protocol %s, stack %s, %d change(s)\n",
-					r.file, r.d.Name, r.d.Protocol, r.d.Stack, len(r.d.Changes))
+				fmt.Fprintf(cmd.OutOrStdout(), "%s: ok: design %s, protocol %s, stack %s, %d change(s)%s\n",
+					r.file, r.d.Name, r.d.Protocol, r.d.Stack, len(r.d.Changes), ruleSettings(r.d.Rules))
 			}
 			if len(errs) > 0 {
 				return inputError{fmt.Errorf("%s", strings.Join(errs, "\nndissim: "))}
@@ -122,6 +122,15 @@ func newValidate() *cobra.Command {
 			return nil
 		},
 	}
+}
+
+// ruleSettings says how many rules entries a design file has, when it has
+// any: validate shows that the section was read.
+func ruleSettings(rs []sim.RuleSetting) string {
+	if len(rs) == 0 {
+		return ""
+	}
+	return fmt.Sprintf(", %d rule setting(s)", len(rs))
 }
 
 // validated is one file's outcome for validate.

@@ -78,11 +78,15 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	err := root.ExecuteContext(ctx)
 	var fe findingsError
 	var ie interruptedError
+	var inc incompleteError
 	switch {
 	case err == nil:
 		return exitOK
 	case errors.As(err, &fe):
 		return exitFindings
+	case errors.As(err, &inc):
+		fmt.Fprintln(stderr, "ndissim:", err)
+		return exitSIGINT
 	case errors.As(err, &ie):
 		fmt.Fprintln(stderr, "ndissim: interrupted")
 		var sc signalCause
@@ -108,13 +112,16 @@ short trace that replays exactly.
 Exit codes: 0 no finding that counts, 1 findings, 2 bad input or usage,
 130 (SIGINT) or 143 (SIGTERM) interrupted with nothing that counts found
 so far. A second signal exits at once.`,
+		Version:       buildVersion(),
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
+	// The version text is whole lines of its own, not cobra's "ndissim version X".
+	root.SetVersionTemplate("{{.Version}}")
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return inputError{err} })
-	root.AddCommand(newCheck(), newRun(), newReplay(), newRules(), newDiagram(), newValidate(), newDesigns())
+	root.AddCommand(newCheck(), newMerge(), newRun(), newReplay(), newRules(), newDiagram(), newValidate(), newDesigns())
 	return root
 }
 

@@ -2,8 +2,8 @@ package design
 
 import (
 	"github.com/ndissim/ndissim/binding"
-	"github.com/ndissim/ndissim/rule"
 	"github.com/ndissim/ndissim/pool"
+	"github.com/ndissim/ndissim/rule"
 	"github.com/ndissim/ndissim/sim"
 )
 

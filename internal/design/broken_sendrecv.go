@@ -3,9 +3,9 @@ package design
 import (
 	"github.com/ndissim/ndissim/binding"
 	"github.com/ndissim/ndissim/fsm"
-	"github.com/ndissim/ndissim/rule"
 	"github.com/ndissim/ndissim/oid"
 	"github.com/ndissim/ndissim/pool"
+	"github.com/ndissim/ndissim/rule"
 	"github.com/ndissim/ndissim/sim"
 )
 

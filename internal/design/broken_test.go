@@ -10,8 +10,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/ndissim/ndissim/binding"
-	"github.com/ndissim/ndissim/rule"
 	"github.com/ndissim/ndissim/pool"
+	"github.com/ndissim/ndissim/rule"
 	"github.com/ndissim/ndissim/sim"
 )
 

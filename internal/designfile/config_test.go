@@ -17,8 +17,8 @@ func configOf(t *testing.T, src string) (cfg design.Config) {
 	var err error
 	func() {
 		defer d.catch(&err)
-		top := d.object(d.document([]byte(src)), nil, "", topFields...)
-		cfg = d.config(top.needSub("protocol", protocolFields...))
+		top := d.object(d.document([]byte(src)), nil, "", fileSpec)
+		cfg = d.config(top.needSub("protocol"))
 	}()
 	require.NoError(t, err)
 	require.NoError(t, cfg.Validate())

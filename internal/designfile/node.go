@@ -30,6 +30,7 @@ func (d *decoder) fail(n *yaml.Node, field, format string, args ...any) {
 // object is a mapping whose keys are known to be unique and expected.
 type object struct {
 	d     *decoder
+	spec  *field // the mapping's entry in the field table
 	path  string
 	at    *yaml.Node // where a missing field is reported: the key that introduced the mapping
 	keys  map[string]*yaml.Node
@@ -37,11 +38,13 @@ type object struct {
 	order []string
 }
 
-func (d *decoder) object(n, at *yaml.Node, path string, fields ...string) *object {
+// object reads the mapping n as the field table's spec describes it.
+func (d *decoder) object(n, at *yaml.Node, path string, spec *field) *object {
+	fields := spec.names()
 	if n.Kind != yaml.MappingNode || n.Tag != "!!map" {
 		d.fail(n, path, "expected a mapping of %s, got %s", strings.Join(fields, ", "), describe(n))
 	}
-	o := &object{d: d, path: path, at: at, keys: map[string]*yaml.Node{}, vals: map[string]*yaml.Node{}}
+	o := &object{d: d, spec: spec, path: path, at: at, keys: map[string]*yaml.Node{}, vals: map[string]*yaml.Node{}}
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
 		name := k.Value
@@ -85,22 +88,24 @@ func (o *object) need(name, expected string) *yaml.Node {
 }
 
 // sub is the nested mapping at name, or nil when the field is absent.
-func (o *object) sub(name string, fields ...string) *object {
+func (o *object) sub(name string) *object {
 	n, ok := o.vals[name]
 	if !ok {
 		return nil
 	}
-	return o.d.object(n, o.keys[name], o.child(name), fields...)
+	return o.d.object(n, o.keys[name], o.child(name), o.spec.child(name))
 }
 
-func (o *object) needSub(name string, fields ...string) *object {
-	o.need(name, "a mapping of "+strings.Join(fields, ", "))
-	return o.sub(name, fields...)
+func (o *object) needSub(name string) *object {
+	o.need(name, "a mapping of "+strings.Join(o.spec.child(name).names(), ", "))
+	return o.sub(name)
 }
 
-func (o *object) integer(name string, lo, hi, def int64) int64 {
+// integer is the integer at name, within the field table's bounds, or def.
+func (o *object) integer(name string, def int64) int64 {
 	if n, ok := o.vals[name]; ok {
-		return o.d.integer(n, o.child(name), lo, hi)
+		f := o.spec.child(name)
+		return o.d.integer(n, o.child(name), f.lo, f.hi)
 	}
 	return def
 }
@@ -112,9 +117,10 @@ func (o *object) boolean(name string, def bool) bool {
 	return def
 }
 
-func (o *object) oneOf(name, def string, choices ...string) string {
+// oneOf is the string at name, one of the field table's choices, or def.
+func (o *object) oneOf(name, def string) string {
 	if n, ok := o.vals[name]; ok {
-		return o.d.oneOf(n, o.child(name), choices...)
+		return o.d.oneOf(n, o.child(name), o.spec.child(name).choices...)
 	}
 	return def
 }
@@ -126,9 +132,11 @@ func (o *object) probability(name string, def float64) float64 {
 	return def
 }
 
-// list is the items of an optional list of at most max items; a key with
-// no value (every item commented out) is an empty list.
-func (o *object) list(name string, max int) []*yaml.Node {
+// list is the items of an optional list of at most the field table's
+// number of items; a key with no value (every item commented out) is an
+// empty list.
+func (o *object) list(name string) []*yaml.Node {
+	max := int(o.spec.child(name).hi)
 	n, ok := o.vals[name]
 	if !ok || isNull(n) {
 		return nil

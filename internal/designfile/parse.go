@@ -11,6 +11,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"slices"
 	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
@@ -22,8 +23,6 @@ import (
 // hundred bytes; the limit keeps a wrong path (a log, a core dump) from
 // being read whole.
 const MaxFileSize = 1 << 20
-
-var topFields = []string{"version", "name", "stack", "protocol", "workload"}
 
 // ReadFile reads the design file at path and parses it.
 func ReadFile(path string) (sim.Design, error) {
@@ -73,7 +72,7 @@ func Parse(filename string, data []byte) (design sim.Design, err error) {
 			break
 		}
 	}
-	top := d.object(root, root, "", topFields...)
+	top := d.object(root, root, "", fileSpec)
 	top.need("version", "version: 1")
 	name := d.name(top.need("name", "the design's name"), "name")
 	stack, changes := d.stack(top)
@@ -86,6 +85,7 @@ func Parse(filename string, data []byte) (design sim.Design, err error) {
 		Protocol: protocol,
 		New:      newProtocol,
 		Workload: d.workload(top),
+		Rules:    d.rules(top),
 		Source:   bytes.Clone(data),
 	}, nil
 }
@@ -180,19 +180,19 @@ func printable(r rune) bool {
 }
 
 func (d *decoder) version(n *yaml.Node) {
-	if v := d.anyInteger(n, "version", "1"); v != 1 {
+	if v := d.anyInteger(n, "version", "1"); !slices.Contains(fileSpec.child("version").values, v) {
 		d.fail(n, "version", "version %d is not supported; expected 1, the only version this ndissim reads", v)
 	}
 }
 
 func (d *decoder) workload(top *object) sim.Workload {
 	w := sim.DefaultWorkload
-	wo := top.sub("workload", "steps", "faults")
+	wo := top.sub("workload")
 	if wo == nil {
 		return w
 	}
-	w.Steps = int(wo.integer("steps", 1, 100000, int64(w.Steps)))
-	if fo := wo.sub("faults", "allocation_failure", "oid_failure", "send_failure", "pend"); fo != nil {
+	w.Steps = int(wo.integer("steps", int64(w.Steps)))
+	if fo := wo.sub("faults"); fo != nil {
 		w.AllocationFailure = fo.probability("allocation_failure", w.AllocationFailure)
 		w.OIDFailure = fo.probability("oid_failure", w.OIDFailure)
 		w.SendFailure = fo.probability("send_failure", w.SendFailure)

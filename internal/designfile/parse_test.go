@@ -197,7 +197,7 @@ func TestMalformed(t *testing.T) {
 		{name: "number for name", src: "version: 1\nname: 42\n", line: 2, col: 7, field: "name", msg: "got the integer 42"},
 
 		// fields
-		{name: "unknown top-level field", src: withProtocol + "colour: red\n", line: 7, col: 1, field: "colour", msg: "unknown field; expected one of version, name, stack, protocol, workload"},
+		{name: "unknown top-level field", src: withProtocol + "colour: red\n", line: 7, col: 1, field: "colour", msg: "unknown field; expected one of version, name, stack, protocol, workload, rules"},
 		{name: "unknown nested field", src: base + "protocol:\n  send:\n    apii: combined\n", line: 8, col: 5, field: "protocol.send.apii", msg: "unknown field; expected one of api, net_buffers, header"},
 		{name: "unknown field in a filter", src: "version: 1\nname: t\nstack:\n  miniport: {name: nic}\n  filters:\n    - {name: a}\n    - {name: b, backfill: 3}\n", line: 7, col: 17, field: "stack.filters[1].backfill", msg: "unknown field; expected one of name, data_backfill, context_backfill"},
 		{name: "version 2", src: "version: 2\nname: t\nfuture: yes\n", line: 1, col: 10, field: "version", msg: "version 2 is not supported; expected 1"},

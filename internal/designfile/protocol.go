@@ -11,14 +11,12 @@ import (
 	"github.com/ndissim/ndissim/sim"
 )
 
-var protocolFields = []string{"go", "requirements", "fixed", "sizing", "rebuild", "nbl_pool", "nb_pool", "send", "receive"}
-
 // maxDataSize is one page of data per buffer: more than an Ethernet frame
 // plus any backfill a stack asks for.
 const maxDataSize = 65536
 
 func (d *decoder) protocol(top *object) (string, func() binding.Protocol) {
-	po := top.needSub("protocol", protocolFields...)
+	po := top.needSub("protocol")
 	if g, ok := po.get("go"); ok {
 		return d.goDesign(po, g)
 	}
@@ -35,7 +33,7 @@ func (d *decoder) protocol(top *object) (string, func() binding.Protocol) {
 
 func (d *decoder) goDesign(po *object, g *yaml.Node) (string, func() binding.Protocol) {
 	for _, k := range po.order {
-		if k != "go" {
+		if k != po.spec.alone {
 			d.fail(po.keys[k], po.child(k), "not allowed with go: a Go design makes its own choices; keep either go or the configurable protocol's fields")
 		}
 	}
@@ -57,42 +55,39 @@ func (d *decoder) goDesign(po *object, g *yaml.Node) (string, func() binding.Pro
 
 func (d *decoder) config(po *object) design.Config {
 	cfg := design.DefaultConfig()
-	cfg.Requirements = design.Requirements(po.oneOf("requirements", string(cfg.Requirements),
-		string(design.RequirementsAttributes), string(design.RequirementsOID), string(design.RequirementsFixed)))
-	if fo := po.sub("fixed", "data_backfill", "context_backfill"); fo != nil {
+	cfg.Requirements = design.Requirements(po.oneOf("requirements", string(cfg.Requirements)))
+	if fo := po.sub("fixed"); fo != nil {
 		cfg.Fixed = oid.Needs{
-			DataBackfill:    uint32(fo.integer("data_backfill", 0, maxBackfill, int64(cfg.Fixed.DataBackfill))),
-			ContextBackfill: uint32(fo.integer("context_backfill", 0, maxBackfill, int64(cfg.Fixed.ContextBackfill))),
+			DataBackfill:    uint32(fo.integer("data_backfill", int64(cfg.Fixed.DataBackfill))),
+			ContextBackfill: uint32(fo.integer("context_backfill", int64(cfg.Fixed.ContextBackfill))),
 		}
 	}
-	cfg.Sizing = design.Sizing(po.oneOf("sizing", string(cfg.Sizing),
-		string(design.SizingAllocation), string(design.SizingPool)))
-	cfg.Rebuild = design.Rebuild(po.oneOf("rebuild", string(cfg.Rebuild),
-		string(design.RebuildWhenGrown), string(design.RebuildAlways), string(design.RebuildNever)))
+	cfg.Sizing = design.Sizing(po.oneOf("sizing", string(cfg.Sizing)))
+	cfg.Rebuild = design.Rebuild(po.oneOf("rebuild", string(cfg.Rebuild)))
 
-	if no := po.sub("nbl_pool", "allocate_net_buffer", "context_size", "data_size", "tag"); no != nil {
+	if no := po.sub("nbl_pool"); no != nil {
 		p := &cfg.NBLPool
 		p.AllocateNetBuffer = no.boolean("allocate_net_buffer", p.AllocateNetBuffer)
-		p.ContextSize = uint16(no.integer("context_size", 0, 65535, int64(p.ContextSize)))
-		p.DataSize = uint32(no.integer("data_size", 0, maxDataSize, int64(p.DataSize)))
+		p.ContextSize = uint16(no.integer("context_size", int64(p.ContextSize)))
+		p.DataSize = uint32(no.integer("data_size", int64(p.DataSize)))
 		if n, ok := no.get("tag"); ok {
 			p.Tag = d.tag(n, no.child("tag"))
 		}
 	}
-	if bo := po.sub("nb_pool", "data_size"); bo != nil {
+	if bo := po.sub("nb_pool"); bo != nil {
 		def := int64(0)
 		if cfg.NBPool != nil {
 			def = int64(cfg.NBPool.DataSize)
 		}
-		cfg.NBPool = &design.NBPoolConfig{DataSize: uint32(bo.integer("data_size", 0, maxDataSize, def))}
+		cfg.NBPool = &design.NBPoolConfig{DataSize: uint32(bo.integer("data_size", def))}
 	}
-	if so := po.sub("send", "api", "net_buffers", "header"); so != nil {
+	if so := po.sub("send"); so != nil {
 		s := &cfg.Send
-		s.API = design.SendAPI(so.oneOf("api", string(s.API), string(design.SendCombined), string(design.SendSeparate)))
-		s.NetBuffers = int(so.integer("net_buffers", 1, 64, int64(s.NetBuffers)))
-		s.Header = uint32(so.integer("header", 0, 65535, int64(s.Header)))
+		s.API = design.SendAPI(so.oneOf("api", string(s.API)))
+		s.NetBuffers = int(so.integer("net_buffers", int64(s.NetBuffers)))
+		s.Header = uint32(so.integer("header", int64(s.Header)))
 	}
-	if ro := po.sub("receive", "hold"); ro != nil {
+	if ro := po.sub("receive"); ro != nil {
 		cfg.Receive.Hold = ro.boolean("hold", cfg.Receive.Hold)
 	}
 	return cfg

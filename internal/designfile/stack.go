@@ -2,11 +2,10 @@ package designfile
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/ndissim/ndissim/oid"
 )
-
-var layerFields = []string{"name", "data_backfill", "context_backfill"}
 
 // maxBackfill is a USHORT, as NDIS_MINIPORT_ADAPTER_GENERAL_ATTRIBUTES and
 // NDIS_FILTER_ATTACH_PARAMETERS declare DataBackFillSize and
@@ -22,29 +21,28 @@ const (
 )
 
 func (d *decoder) stack(top *object) (*oid.Stack, []oid.Edit) {
-	so := top.needSub("stack", "maa", "miniport", "filters", "changes")
+	so := top.needSub("stack")
 	maa := oid.MAA64
 	if n, ok := so.get("maa"); ok {
 		want := fmt.Sprintf("%d (MEMORY_ALLOCATION_ALIGNMENT on 64-bit Windows) or %d (32-bit)", oid.MAA64, oid.MAA32)
 		v := d.anyInteger(n, "stack.maa", want)
-		if v != int64(oid.MAA64) && v != int64(oid.MAA32) {
+		if !slices.Contains(so.spec.child("maa").values, v) {
 			d.fail(n, "stack.maa", "expected %s, got %d", want, v)
 		}
 		maa = uint32(v)
 	}
 
-	mo := so.needSub("miniport", append(layerFields, "completes")...)
+	mo := so.needSub("miniport")
 	miniport := d.layer(mo)
-	completes, _ := oid.ParseCompletion(mo.oneOf("completes", oid.CompleteMixed.String(),
-		oid.CompleteSync.String(), oid.CompletePend.String(), oid.CompleteMixed.String()))
+	completes, _ := oid.ParseCompletion(mo.oneOf("completes", oid.CompleteMixed.String()))
 
 	// Names are checked here, not left to NewStack, so that the error can
 	// point at the line of the second use.
 	owner := map[string]string{miniport.Name: "the miniport"}
 	var filters []oid.Layer
-	for i, item := range so.list("filters", maxFilters) {
+	for i, item := range so.list("filters") {
 		path := fmt.Sprintf("stack.filters[%d]", i)
-		fo := d.object(item, item, path, layerFields...)
+		fo := d.object(item, item, path, so.spec.child("filters").item)
 		l := d.layer(fo)
 		if who, dup := owner[l.Name]; dup {
 			d.fail(fo.vals["name"], path+".name", "%q is already the name of %s; layer names are unique", l.Name, who)
@@ -63,15 +61,15 @@ func (d *decoder) stack(top *object) (*oid.Stack, []oid.Edit) {
 func (d *decoder) layer(o *object) oid.Layer {
 	return oid.Layer{
 		Name:            d.name(o.need("name", "the layer's name"), o.child("name")),
-		DataBackfill:    uint32(o.integer("data_backfill", 0, maxBackfill, 0)),
-		ContextBackfill: uint32(o.integer("context_backfill", 0, maxBackfill, 0)),
+		DataBackfill:    uint32(o.integer("data_backfill", 0)),
+		ContextBackfill: uint32(o.integer("context_backfill", 0)),
 	}
 }
 
 // changes are checked by applying them, in order, to a copy of the stack:
 // whether `remove: qos` makes sense depends on the changes before it.
 func (d *decoder) changes(so *object, stack *oid.Stack) []oid.Edit {
-	items := so.list("changes", maxChanges)
+	items := so.list("changes")
 	if len(items) == 0 {
 		return nil
 	}
@@ -79,7 +77,7 @@ func (d *decoder) changes(so *object, stack *oid.Stack) []oid.Edit {
 	edits := make([]oid.Edit, 0, len(items))
 	for i, item := range items {
 		path := fmt.Sprintf("stack.changes[%d]", i)
-		co := d.object(item, item, path, "insert", "remove")
+		co := d.object(item, item, path, so.spec.child("changes").item)
 		var e oid.Edit
 		switch len(co.order) {
 		case 0:
@@ -88,7 +86,7 @@ func (d *decoder) changes(so *object, stack *oid.Stack) []oid.Edit {
 			d.fail(item, path, "expected one of insert or remove, got both; make them two changes")
 		}
 		field := path + "." + co.order[0]
-		if ins := co.sub("insert", layerFields...); ins != nil {
+		if ins := co.sub("insert"); ins != nil {
 			l := d.layer(ins)
 			e.Insert = &l
 		} else {
