@@ -209,6 +209,10 @@ func settingsJSON(rs map[rule.Name]RuleSetting) []jsonSetting {
 	return out
 }
 
+// Raised lists the warning rules p raises to an error and does not
+// silence, in catalogue order.
+func (p Policy) Raised() []rule.Name { return raised(p) }
+
 // raised lists the rules a policy raises to an error, in catalogue order.
 func raised(p Policy) []rule.Name {
 	out := []rule.Name{}
