@@ -91,10 +91,10 @@ func runCheck(cmd *cobra.Command, args []string, f checkFlags) error {
 	if err := checkRuleSections(designs); err != nil {
 		return err
 	}
-	if err := prepareOut(f.out); err != nil {
+	if err := outs.prepare(); err != nil {
 		return err
 	}
-	if err := outs.prepare(); err != nil {
+	if err := prepareOut(f.out); err != nil {
 		return err
 	}
 	out := cmd.OutOrStdout()
