@@ -235,6 +235,7 @@ func checkHooks(cmd *cobra.Command, opt sim.CheckOptions, f checkFlags, outs out
 	var bar *progressbar.ProgressBar
 	_, runs := opt.Shard.Block(opt.Seed, opt.Runs)
 	text := outs.stdout == formatText
+	done := 0
 	return sim.CheckHooks{
 		Start: func(d sim.Design) func(runs, findings int) {
 			bar = progress(cmd.ErrOrStderr(), f.noProgress || !text, runs, d.Name)
@@ -252,6 +253,9 @@ func checkHooks(cmd *cobra.Command, opt sim.CheckOptions, f checkFlags, outs out
 				fmt.Fprintln(cmd.ErrOrStderr())
 			}
 			if text {
+				if done++; done > 1 {
+					fmt.Fprintln(cmd.OutOrStdout()) // a blank line between designs
+				}
 				printCheck(cmd.OutOrStdout(), outs.policy, checkOf(d, rep))
 			}
 		},

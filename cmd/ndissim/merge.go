@@ -62,7 +62,10 @@ func runMerge(cmd *cobra.Command, args []string, f reportFlags) error {
 	rep := mergedReport(merged, shards, outs.policy)
 	out := cmd.OutOrStdout()
 	if outs.stdout == formatText {
-		for _, c := range rep.Checks {
+		for i, c := range rep.Checks {
+			if i > 0 {
+				fmt.Fprintln(out) // a blank line between designs
+			}
 			printCheck(out, outs.policy, c)
 		}
 		printEnd(out, rep)

@@ -493,3 +493,57 @@ func TestHTMLFileOpensInChromium(t *testing.T) {
 	require.Contains(t, string(dom), `<tr class="silenced-rule"><td><code>SendContextShortfall</code>`)
 	require.Contains(t, string(dom), `data-rule="SendBackfillShortfall"`)
 }
+
+// replay --format mermaid prints the replayed run as a Mermaid sequence
+// diagram, what replay says as comments; --markdown fences it.
+func TestReplayAsMermaid(t *testing.T) {
+	dir := t.TempDir()
+	f := writeFile(t, "short.yaml", shortDesign)
+	trace := firstTrace(t, f, dir)
+	code, out, errs := ndissim(t, "replay", trace, f, "--format", "mermaid")
+	require.Equal(t, exitFindings, code, errs)
+	require.True(t, strings.HasPrefix(out, "sequenceDiagram\n    %% replay of "+trace), out)
+	require.Contains(t, out, "\n    %% reproduced: ")
+	require.Contains(t, out, "\n    participant Protocol\n")
+	require.Contains(t, out, "\n    Protocol->>NDIS: NdisSendNetBufferLists NBL ")
+
+	code, md, _ := ndissim(t, "replay", trace, f, "--format", "mermaid", "--markdown")
+	require.Equal(t, exitFindings, code)
+	require.Equal(t, "```mermaid\n"+out+"```\n", md)
+
+	for _, flags := range [][]string{{"--format", "svg"}, {"--markdown"}} {
+		code, _, errs = ndissim(t, append([]string{"replay", trace, f}, flags...)...)
+		require.Equal(t, exitInput, code, flags)
+		require.Contains(t, errs, "expected", flags)
+	}
+}
+
+// diagram --markdown fences the diagram for a Markdown file.
+func TestDiagramMarkdown(t *testing.T) {
+	_, plain, _ := ndissim(t, "diagram")
+	code, md, _ := ndissim(t, "diagram", "--markdown")
+	require.Equal(t, exitOK, code)
+	require.Equal(t, "```mermaid\n"+plain+"```\n", md)
+	_, dot, _ := ndissim(t, "diagram", "--format", "dot", "--markdown")
+	require.True(t, strings.HasPrefix(dot, "```dot\ndigraph"), dot)
+}
+
+// designs --json lists what the table lists.
+func TestDesignsJSON(t *testing.T) {
+	code, out, errs := ndissim(t, "designs", "--json")
+	require.Equal(t, exitOK, code, errs)
+	var ds []struct {
+		Name, Kind, Breaks, Summary string
+	}
+	require.NoError(t, json.Unmarshal([]byte(out), &ds))
+	_, table, _ := ndissim(t, "designs")
+	require.Len(t, ds, strings.Count(table, "\n")-1)
+	require.Equal(t, "default", ds[0].Name)
+	byName := map[string]string{}
+	for _, d := range ds {
+		byName[d.Name] = d.Breaks
+		require.NotEmpty(t, d.Summary)
+	}
+	require.Equal(t, "PoolContextAlignment", byName["broken-context-12"])
+	require.Contains(t, out, "e1000 < qos", "no HTML escapes")
+}
