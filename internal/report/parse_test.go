@@ -66,3 +66,14 @@ func TestNotRunIsInterrupted(t *testing.T) {
 		t.Fatalf("FirstLine = %q, want interrupted", got)
 	}
 }
+
+// Designs not run show in the HTML page and as SARIF notifications.
+func TestNotRunShows(t *testing.T) {
+	r := Report{Checks: []Check{FromSim(simClean())}, NotRun: []string{"go:ndisprot"}}
+	if page := string(HTML(r)); !strings.Contains(page, `id="not-run"`) || !strings.Contains(page, "<code>go:ndisprot</code>") {
+		t.Errorf("the HTML page does not list the design not run")
+	}
+	if log := string(SARIF(r)); !strings.Contains(log, "go:ndisprot: not run") || !strings.Contains(log, `"verdict": "interrupted"`) {
+		t.Errorf("the SARIF log does not say the design was not run:\n%s", log)
+	}
+}
