@@ -46,15 +46,15 @@ type reportFlags struct {
 }
 
 func (f *reportFlags) register(fl *pflag.FlagSet) {
-	fl.StringVar(&f.format, "format", formatText, "the report on stdout: text, json, sarif, junit or html (docs/report.md)")
+	fl.StringVar(&f.format, "format", formatText, "the report on stdout, `FORMAT` text, json, sarif, junit or html (docs/report.md)")
 	fl.BoolVar(&f.json, "json", false, "print the JSON report on stdout: --format json")
-	fl.StringVar(&f.failOn, "fail-on", "", "the least severity that fails the check: error (the default) or warning")
+	fl.StringVar(&f.failOn, "fail-on", "", "the least `SEVERITY` that fails the check: error (the default) or warning")
 	fl.BoolVar(&f.strict, "strict", false, "warnings fail the check too: --fail-on warning")
-	fl.StringArrayVar(&f.enable, "enable", nil, "undo a design's rules: silence of RULE (repeatable, or RULE,RULE)")
-	fl.StringArrayVar(&f.disable, "disable", nil, "silence RULE for this command (repeatable, or RULE,RULE)")
-	fl.StringVar(&f.sarif, "sarif", "", "also write the SARIF 2.1.0 report to this file")
-	fl.StringVar(&f.junit, "junit", "", "also write the JUnit XML report to this file")
-	fl.StringVar(&f.html, "html", "", "also write the HTML report to this file")
+	fl.StringArrayVar(&f.enable, "enable", nil, "undo a design's rules: silence of `RULE` (repeatable, or RULE,RULE)")
+	fl.StringArrayVar(&f.disable, "disable", nil, "silence `RULE` for this command (repeatable, or RULE,RULE)")
+	fl.StringVar(&f.sarif, "sarif", "", "also write the SARIF 2.1.0 report to `FILE`")
+	fl.StringVar(&f.junit, "junit", "", "also write the JUnit XML report to `FILE`")
+	fl.StringVar(&f.html, "html", "", "also write the self-contained HTML report to `FILE`")
 }
 
 // outFile is a report file a flag asks for.
