@@ -41,7 +41,15 @@ type Design struct {
 	// Rules are the design file's rules section, in file order. A check
 	// does not apply them itself: the rule-control policy reads them.
 	Rules []RuleSetting
+	// Fields are where a design file set each field it read, by YAML path
+	// ("protocol.nbl_pool.context_size"): what a report needs to point at
+	// the setting responsible for a finding. Nil for a Go design.
+	Fields map[string]FieldPos
 }
+
+// FieldPos is where a design file's field is: its key's line and column,
+// both 1-based.
+type FieldPos struct{ Line, Column int }
 
 // RuleSetting is one entry of a design file's rules section: it raises a
 // rule to an error (Severity "error") or silences it (Silence, the reason

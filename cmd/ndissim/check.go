@@ -12,6 +12,8 @@ import (
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
+	"github.com/ndissim/ndissim/internal/designfile"
+	"github.com/ndissim/ndissim/internal/report"
 	"github.com/ndissim/ndissim/sim"
 )
 
@@ -23,13 +25,12 @@ type checkFlags struct {
 	runs       int
 	steps      int
 	workers    int
-	strict     bool
-	json       bool
 	out        string
 	designs    []string
 	verify     int
 	noProgress bool
 	shard      string
+	report     reportFlags
 }
 
 func newCheck() *cobra.Command {
@@ -40,7 +41,12 @@ func newCheck() *cobra.Command {
 		Long: `check runs each design over --runs seeded runs, stops a design at its first error
 finding, shrinks that run to a short trace, saves it under --out and prints the
 rule, the trace and the command that replays it. With no FILE and no --design it
-checks the embedded default design.`,
+checks the embedded default design.
+
+Each design's text report starts with its verdict: pass, pass with N warnings,
+FAIL or interrupted. --fail-on, --enable, --disable and a design file's rules:
+section decide what counts; --format and --sarif, --junit, --html choose the
+reports (docs/report.md, docs/ci.md).`,
 		RunE: func(cmd *cobra.Command, args []string) error { return runCheck(cmd, args, f) },
 	}
 	fl := cmd.Flags()
@@ -48,13 +54,12 @@ checks the embedded default design.`,
 	fl.IntVar(&f.runs, "runs", sim.DefaultRuns, fmt.Sprintf("runs per design, 1 to %d", sim.MaxRuns))
 	fl.IntVar(&f.steps, "steps", 0, fmt.Sprintf("environment moves per run, at most %d (0: the design's workload.steps)", sim.MaxSteps))
 	fl.IntVar(&f.workers, "workers", 0, fmt.Sprintf("parallel workers, at most %d (0: one per CPU); the report does not depend on it", sim.MaxWorkers))
-	fl.BoolVar(&f.strict, "strict", false, "warnings fail the check too")
-	fl.BoolVar(&f.json, "json", false, "print the report as JSON on stdout")
 	fl.StringVar(&f.out, "out", DefaultOutDir, "directory for trace files")
 	fl.StringArrayVar(&f.designs, "design", nil, "check a built-in Go design by name (repeatable; see `ndissim designs`)")
 	fl.IntVar(&f.verify, "verify", 0, fmt.Sprintf("determinism self-check: re-run this many seeds (at most %d) and compare their traces", sim.MaxVerify))
 	fl.BoolVar(&f.noProgress, "no-progress", false, "no progress bar, even on a terminal")
 	fl.StringVar(&f.shard, "shard", "", "run shard I of N of the seeds: I/N, or env/N to read I from "+sim.ShardIndexEnv+"; `ndissim merge` joins the shards' --json reports (docs/sharding.md)")
+	f.report.register(fl)
 	return cmd
 }
 
@@ -72,26 +77,105 @@ func runCheck(cmd *cobra.Command, args []string, f checkFlags) error {
 	if err := opt.Validate(); err != nil {
 		return inputError{err}
 	}
+	outs, err := f.report.resolve()
+	if err != nil {
+		return err
+	}
 	designs, err := loadDesigns(cmd.Context(), args, f.designs)
 	if errors.As(err, new(interruptedError)) {
-		return notRun(cmd.OutOrStdout(), opt, args, f)
+		return notRun(cmd.OutOrStdout(), opt, args, f, outs)
 	}
 	if err != nil {
+		return err
+	}
+	if err := checkRuleSections(designs); err != nil {
+		return err
+	}
+	if err := outs.prepare(); err != nil {
 		return err
 	}
 	if err := prepareOut(f.out); err != nil {
 		return err
 	}
 	out := cmd.OutOrStdout()
-	if !f.json && shard.Sharded() {
+	text := outs.stdout == formatText
+	if text && shard.Sharded() {
 		printShard(out, opt)
 	}
-	report, _ := sim.CheckDesigns(cmd.Context(), designs, opt, checkHooks(cmd, opt, f)) // validated above
-	stampBuild(&report)
-	if err := printSummary(out, report, f.json); err != nil {
+	run, _ := sim.CheckDesigns(cmd.Context(), designs, opt, checkHooks(cmd, opt, f, outs)) // validated above
+	stampBuild(&run)
+	rep := reportOf(run, designs, outs.policy)
+	if text {
+		printEnd(out, rep)
+	}
+	if err := outs.emit(out, rep); err != nil {
 		return err
 	}
-	return verdictOf(report, f.strict)
+	return verdictOf(rep, interruptedError{})
+}
+
+// reportOf is the report of a check: each design's check with its rules:
+// section and the settings responsible for its findings.
+func reportOf(run sim.RunReport, designs []sim.Design, pol report.Policy) report.Report {
+	r := report.Report{Tool: tool(), Seed: run.Seed, Policy: pol, Root: ".", NotRun: run.NotRun, Shard: run.Shard}
+	for i, rep := range run.Designs {
+		r.Checks = append(r.Checks, checkOf(designs[i], rep))
+	}
+	return r
+}
+
+// checkOf is one design's check for the reports.
+func checkOf(d sim.Design, rep sim.Report) report.Check {
+	c := report.FromSim(rep)
+	c.Rules = report.RulesFromSim(d.Rules)
+	for i := range c.Findings {
+		if field, pos, ok := designfile.Locate(d, c.Findings[i].Rule); ok {
+			c.Findings[i].Location = &report.Location{Line: pos.Line, Column: pos.Column, Field: field}
+		}
+	}
+	return c
+}
+
+// checkRuleSections checks each design's rules: section against the
+// catalogue before anything runs, pointing at the entry at fault.
+func checkRuleSections(designs []sim.Design) error {
+	var errs []string
+	for _, d := range designs {
+		p := report.Policy{Rules: report.RulesFromSim(d.Rules)}
+		err := p.Validate()
+		if err == nil {
+			continue
+		}
+		for _, e := range unjoin(err) {
+			errs = append(errs, settingError(d, e).Error())
+		}
+	}
+	if len(errs) > 0 {
+		return inputError{errors.New(strings.Join(errs, "\nndissim: "))}
+	}
+	return nil
+}
+
+// unjoin is the errors errors.Join joined.
+func unjoin(err error) []error {
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		return j.Unwrap()
+	}
+	return []error{err}
+}
+
+// settingError places a problem of a rules: entry at its line in the file.
+func settingError(d sim.Design, err error) error {
+	var re *report.RuleError
+	if !errors.As(err, &re) {
+		return err
+	}
+	for i, s := range d.Rules {
+		if s.Rule == re.Rule {
+			return &designfile.Error{File: d.File, Line: s.Line, Column: s.Col, Field: fmt.Sprintf("rules[%d]", i), Msg: string(re.Rule) + ": " + re.Msg}
+		}
+	}
+	return err
 }
 
 // shardFlag reads --shard; an empty value is the whole check.
@@ -117,15 +201,15 @@ func printShard(out io.Writer, opt sim.CheckOptions) {
 }
 
 // stampBuild records this binary in a shard's report.
-func stampBuild(report *sim.RunReport) {
-	if report.Shard != nil {
-		report.Shard.Build = buildID()
+func stampBuild(run *sim.RunReport) {
+	if run.Shard != nil {
+		run.Shard.Build = buildID()
 	}
 }
 
-// notRun prints the report of a check interrupted while it read its
-// designs: still a whole report, saying nothing ran.
-func notRun(out io.Writer, opt sim.CheckOptions, args []string, f checkFlags) error {
+// notRun reports a check interrupted while it read its designs: still a
+// whole report, saying nothing ran.
+func notRun(out io.Writer, opt sim.CheckOptions, args []string, f checkFlags, outs outputs) error {
 	names := append([]string(nil), args...)
 	for _, name := range f.designs {
 		names = append(names, "go:"+name)
@@ -133,22 +217,28 @@ func notRun(out io.Writer, opt sim.CheckOptions, args []string, f checkFlags) er
 	if len(names) == 0 {
 		names = []string{"embedded:default"}
 	}
-	report := sim.NotRunReport(opt, names)
-	stampBuild(&report)
-	if err := printSummary(out, report, f.json); err != nil {
+	run := sim.NotRunReport(opt, names)
+	stampBuild(&run)
+	rep := reportOf(run, nil, outs.policy)
+	if outs.stdout == formatText {
+		printEnd(out, rep)
+	}
+	if err := outs.emit(out, rep); err != nil {
 		return err
 	}
 	return interruptedError{}
 }
 
 // checkHooks draw a progress bar per design on a terminal and print each
-// design's report as text as soon as it is done.
-func checkHooks(cmd *cobra.Command, opt sim.CheckOptions, f checkFlags) sim.CheckHooks {
+// design's text report as soon as it is done.
+func checkHooks(cmd *cobra.Command, opt sim.CheckOptions, f checkFlags, outs outputs) sim.CheckHooks {
 	var bar *progressbar.ProgressBar
 	_, runs := opt.Shard.Block(opt.Seed, opt.Runs)
+	text := outs.stdout == formatText
+	done := 0
 	return sim.CheckHooks{
 		Start: func(d sim.Design) func(runs, findings int) {
-			bar = progress(cmd.ErrOrStderr(), f, runs, d.Name)
+			bar = progress(cmd.ErrOrStderr(), f.noProgress || !text, runs, d.Name)
 			if bar == nil {
 				return nil
 			}
@@ -157,46 +247,31 @@ func checkHooks(cmd *cobra.Command, opt sim.CheckOptions, f checkFlags) sim.Chec
 				_ = bar.Set(runs)
 			}
 		},
-		Done: func(_ sim.Design, rep sim.Report) {
+		Done: func(d sim.Design, rep sim.Report) {
 			if bar != nil {
 				_ = bar.Finish()
 				fmt.Fprintln(cmd.ErrOrStderr())
 			}
-			if !f.json {
-				printReport(cmd.OutOrStdout(), rep, f.strict)
+			if text {
+				if done++; done > 1 {
+					fmt.Fprintln(cmd.OutOrStdout()) // a blank line between designs
+				}
+				printCheck(cmd.OutOrStdout(), outs.policy, checkOf(d, rep))
 			}
 		},
 	}
 }
 
-// verdictOf is the error, and so the exit code, a report deserves:
-// findings that count, else an interruption, else none.
-func verdictOf(report sim.RunReport, strict bool) error {
+// verdictOf is the error, and so the exit code, a report deserves: a
+// finding that counts (or nondeterminism) fails it; else an interruption
+// is cut, the error a signal gives; else none.
+func verdictOf(r report.Report, cut error) error {
+	v, _ := report.Overall(r)
 	switch {
-	case report.Failed(strict):
+	case v == report.Fail:
 		return findingsError{}
-	case report.Interrupted:
-		return interruptedError{}
-	}
-	return nil
-}
-
-// printSummary prints the JSON report, or in text what an interruption left
-// undone.
-func printSummary(out io.Writer, report sim.RunReport, asJSON bool) error {
-	if asJSON {
-		b, err := report.JSON()
-		if err != nil {
-			return err
-		}
-		_, err = out.Write(b)
-		return err
-	}
-	if report.Interrupted {
-		fmt.Fprintln(out, "\ninterrupted: the report covers the runs done so far")
-		if len(report.NotRun) > 0 {
-			fmt.Fprintf(out, "not run: %s\n", strings.Join(report.NotRun, ", "))
-		}
+	case interrupted(r):
+		return cut
 	}
 	return nil
 }
@@ -225,13 +300,10 @@ func prepareOut(dir string) error {
 	return nil
 }
 
-// jsonReport is the report check --json prints and merge reads.
-type jsonReport = sim.RunReport
-
-// progress returns a bar on a terminal, nil on a pipe or with --json.
-func progress(w io.Writer, f checkFlags, runs int, name string) *progressbar.ProgressBar {
+// progress returns a bar on a terminal, nil on a pipe or when off.
+func progress(w io.Writer, off bool, runs int, name string) *progressbar.ProgressBar {
 	file, ok := w.(*os.File)
-	if f.json || f.noProgress || !ok || !term.IsTerminal(int(file.Fd())) {
+	if off || !ok || !term.IsTerminal(int(file.Fd())) {
 		return nil
 	}
 	return progressbar.NewOptions(runs,
@@ -243,60 +315,4 @@ func progress(w io.Writer, f checkFlags, runs int, name string) *progressbar.Pro
 		progressbar.OptionThrottle(100_000_000),
 		progressbar.OptionClearOnFinish(),
 	)
-}
-
-func printReport(w io.Writer, rep sim.Report, strict bool) {
-	from := fmt.Sprintf(" (%q)", rep.File)
-	switch {
-	case rep.File == "":
-		from = " (built in)"
-	case strings.HasPrefix(rep.File, "("):
-		from = " " + rep.File
-	case shellSafe(rep.File):
-		from = " (" + rep.File + ")"
-	}
-	verdict := "pass"
-	switch {
-	case rep.Failed(strict):
-		verdict = "FAIL"
-	case rep.Interrupted:
-		verdict = "interrupted" // never "pass": the runs not done might fail
-	}
-	fmt.Fprintf(w, "%s: %s%s: %d runs, %d steps, %d finding(s)", verdict, rep.Name, from, rep.Runs, rep.Steps, len(rep.Findings))
-	if rep.Interrupted {
-		fmt.Fprint(w, ", interrupted")
-	}
-	if rep.Verified > 0 {
-		fmt.Fprintf(w, ", determinism verified on %d seed(s)", rep.Verified)
-	}
-	fmt.Fprintln(w)
-	for _, s := range rep.Nondeterm {
-		fmt.Fprintf(w, "  NONDETERMINISM: seed %d gave different traces on two runs; this is an ndissim bug, please report it\n", s)
-	}
-	for _, f := range rep.Findings {
-		fmt.Fprintf(w, "\n  %s (%s) at seed %d, step %d, in %s\n  %s\n", f.Rule, f.Severity, f.Seed, f.Step, f.State, f.Message)
-		min := ""
-		if f.Minimal {
-			min = ", no single step can be dropped"
-		}
-		switch {
-		case f.Unshrunk && len(f.Lines) == 0:
-			fmt.Fprintf(w, "  not shrunk (interrupted): %d step(s); replay prints them\n", f.ShrunkSteps)
-		case f.Unshrunk:
-			fmt.Fprintf(w, "  not shrunk, %d step(s):\n", f.ShrunkSteps)
-		case len(f.Lines) == 0: // a merged report: JSON carries no trace lines
-			fmt.Fprintf(w, "  shrunk to %d step(s)%s; replay prints them\n", f.ShrunkSteps, min)
-		default:
-			fmt.Fprintf(w, "  shrunk to %d step(s)%s:\n", f.ShrunkSteps, min)
-		}
-		for _, l := range f.Lines {
-			fmt.Fprintln(w, "   ", l)
-		}
-		switch {
-		case f.Trace != "":
-			fmt.Fprintf(w, "  trace: %q\n  replay: %s\n", f.Trace, f.Replay)
-		case f.TraceError != "":
-			fmt.Fprintf(w, "  trace: NOT SAVED: %s\n", f.TraceError)
-		}
-	}
 }

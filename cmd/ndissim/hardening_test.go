@@ -351,7 +351,7 @@ func TestInterruptedCheckNeverPasses(t *testing.T) {
 		require.Equal(t, want, code, out)
 		var rep jsonReport
 		require.NoError(t, json.Unmarshal([]byte(out), &rep), out)
-		require.True(t, rep.Interrupted)
+		require.True(t, rep.Interrupted())
 		require.Equal(t, []string{"go:ndisprot"}, rep.NotRun)
 		require.Len(t, rep.Designs, 1)
 		require.True(t, rep.Designs[0].Interrupted)

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"text/tabwriter"
@@ -74,24 +76,39 @@ them all.`,
 
 func newDiagram() *cobra.Command {
 	var format string
+	var markdown bool
 	cmd := &cobra.Command{
 		Use:   "diagram",
 		Short: "the binding lifecycle, drawn from the live state machine",
 		Args:  positional(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			var text string
 			switch format {
 			case "mermaid":
-				fmt.Fprint(cmd.OutOrStdout(), fsm.Mermaid())
+				text = fsm.Mermaid()
 			case "dot":
-				fmt.Fprint(cmd.OutOrStdout(), fsm.DOT())
+				text = fsm.DOT()
 			default:
 				return inputError{fmt.Errorf("--format %q: expected mermaid or dot", format)}
 			}
+			if markdown {
+				text = fence(format, text)
+			}
+			fmt.Fprint(cmd.OutOrStdout(), text)
 			return nil
 		},
 	}
 	cmd.Flags().StringVar(&format, "format", "mermaid", "mermaid or dot")
+	cmd.Flags().BoolVar(&markdown, "markdown", false, "fence the diagram in a Markdown code block (```mermaid or ```dot)")
 	return cmd
+}
+
+// fence puts text in a Markdown code block of the language lang.
+func fence(lang, text string) string {
+	if !strings.HasSuffix(text, "\n") {
+		text += "\n"
+	}
+	return "```" + lang + "\n" + text + "```\n"
 }
 
 func newValidate() *cobra.Command {
@@ -152,23 +169,62 @@ func validateFiles(files []string) []validated {
 }
 
 func newDesigns() *cobra.Command {
-	return &cobra.Command{
+	var asJSON bool
+	cmd := &cobra.Command{
 		Use:   "designs",
 		Short: "the designs built into ndissim",
 		Args:  positional(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if asJSON {
+				_, err := cmd.OutOrStdout().Write(designsJSON())
+				return err
+			}
 			tw := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 4, 2, ' ', 0)
 			fmt.Fprintln(tw, "DESIGN\tBREAKS\tWHAT IT IS")
-			fmt.Fprintln(tw, "default\t-\tthe embedded default design file: the configurable protocol on e1000 < qos < wfp-lwf, vpn inserted mid-run")
-			fmt.Fprintln(tw, "configurable\t-\tthe protocol behind a design file's protocol: section (see docs/design-files.md)")
-			for _, g := range sim.GoDesigns() {
-				breaks := string(g.Breaks)
+			for _, d := range builtIn() {
+				breaks := string(d.Breaks)
 				if breaks == "" {
 					breaks = "-"
 				}
-				fmt.Fprintf(tw, "%s\t%s\t%s\n", g.Name, breaks, g.Summary)
+				fmt.Fprintf(tw, "%s\t%s\t%s\n", d.Name, breaks, d.Summary)
 			}
 			return tw.Flush()
 		},
 	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print the designs as a JSON array: name, kind, breaks, summary")
+	return cmd
+}
+
+// builtInDesign is one line of `ndissim designs`.
+type builtInDesign struct {
+	Name    string    `json:"name"`
+	Kind    string    `json:"kind"`   // embedded, configurable or go
+	Breaks  rule.Name `json:"breaks"` // the rule a broken design breaks; "" for a correct one
+	Summary string    `json:"summary"`
+}
+
+// builtIn lists the designs built into ndissim: the embedded default, the
+// configurable protocol, and the registered Go designs in name order.
+func builtIn() []builtInDesign {
+	out := []builtInDesign{
+		{Name: "default", Kind: "embedded", Summary: "the embedded default design file: the configurable protocol on e1000 < qos < wfp-lwf, vpn inserted mid-run"},
+		{Name: "configurable", Kind: "configurable", Summary: "the protocol behind a design file's protocol: section (see docs/design-files.md)"},
+	}
+	for _, g := range sim.GoDesigns() {
+		out = append(out, builtInDesign{Name: g.Name, Kind: "go", Breaks: g.Breaks, Summary: g.Summary})
+	}
+	return out
+}
+
+// designsJSON is `designs --json`: an indented JSON array ending in a
+// newline.
+func designsJSON() []byte {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false) // summaries hold "<"
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(builtIn()); err != nil {
+		panic("designs: " + err.Error()) // strings only
+	}
+	return b.Bytes()
 }

@@ -75,7 +75,8 @@ func signalCode(sig os.Signal) int {
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	root := newRoot(stdout, stderr)
 	root.SetArgs(args)
-	err := root.ExecuteContext(ctx)
+	root.SetContext(ctx)
+	cmd, err := root.ExecuteC()
 	var fe findingsError
 	var ie interruptedError
 	var inc incompleteError
@@ -96,6 +97,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return exitSIGINT
 	default:
 		fmt.Fprintln(stderr, "ndissim:", err)
+		if werr := errorReport(cmd, err, stdout); werr != nil {
+			fmt.Fprintln(stderr, "ndissim:", werr)
+		}
 		return exitInput
 	}
 }

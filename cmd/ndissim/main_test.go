@@ -46,7 +46,7 @@ protocol:
 func TestCheckDefaultPasses(t *testing.T) {
 	code, out, _ := ndissim(t, "check", "--runs", "200", "--strict", "--out", t.TempDir())
 	require.Equal(t, exitOK, code, out)
-	require.Contains(t, out, "pass: default")
+	require.Contains(t, out, "pass: default (")
 }
 
 func TestCheckJSONIsIdenticalForAnyWorkerCount(t *testing.T) {

@@ -3,9 +3,11 @@ package main
 import (
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/spf13/cobra"
 
+	"github.com/ndissim/ndissim/internal/report"
 	"github.com/ndissim/ndissim/rule"
 	"github.com/ndissim/ndissim/sim"
 )
@@ -70,7 +72,9 @@ func verdict(w io.Writer, fs []rule.Finding) error {
 }
 
 func newReplay() *cobra.Command {
-	return &cobra.Command{
+	var format string
+	var markdown bool
+	cmd := &cobra.Command{
 		Use:   "replay TRACEFILE [DESIGNFILE]",
 		Short: "re-execute a saved trace: exit 1 if its rule still breaks, 0 if not",
 		Long: `replay re-executes the moves a trace recorded on the design it names (a design
@@ -79,9 +83,16 @@ design), or on DESIGNFILE when given. It exits 1 when the trace's rule still
 breaks, 0 when it no longer does, and 2 when the trace is damaged, edited,
 from another version of ndissim, or names no design it may read. When the
 design has changed since the trace was recorded, it says so, and a 0 means
-the design is fixed on these moves: run check again for the rest.`,
+the design is fixed on these moves: run check again for the rest.
+
+--format mermaid prints the replayed run as a Mermaid sequence diagram, what
+replay says as %% comments in it; --markdown fences it in a mermaid code
+block, to paste into a pull request or an issue.`,
 		Args: positional(cobra.RangeArgs(1, 2)),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := replayFormat(format, markdown); err != nil {
+				return err
+			}
 			if err := nonEmpty(args); err != nil {
 				return err
 			}
@@ -93,9 +104,26 @@ the design is fixed on these moves: run check again for the rest.`,
 			if err != nil {
 				return err
 			}
+			if format == "mermaid" {
+				return r.printMermaid(cmd.OutOrStdout(), args[0], markdown)
+			}
 			return r.print(cmd.OutOrStdout(), args[0])
 		},
 	}
+	cmd.Flags().StringVar(&format, "format", "text", "text, or mermaid: the run as a Mermaid sequenceDiagram")
+	cmd.Flags().BoolVar(&markdown, "markdown", false, "with --format mermaid, fence the diagram in a ```mermaid block")
+	return cmd
+}
+
+// replayFormat checks replay's --format and --markdown.
+func replayFormat(format string, markdown bool) error {
+	switch {
+	case format != "text" && format != "mermaid":
+		return inputError{fmt.Errorf("--format %q: expected text or mermaid", format)}
+	case markdown && format != "mermaid":
+		return inputError{fmt.Errorf("--markdown fences a Mermaid diagram; expected it with --format mermaid")}
+	}
+	return nil
 }
 
 // replayed is a trace replayed on a design, ready to print.
@@ -127,31 +155,65 @@ func replayTrace(tracePath, designPath string) (replayed, error) {
 
 // print shows the replay and says plainly which case holds.
 func (r replayed) print(w io.Writer, tracePath string) error {
-	fmt.Fprintf(w, "# replay of %s: design %s, seed %d, expecting %s\n", tracePath, r.d.Name, r.tf.Seed, r.tf.Rule)
-	if r.tf.Design != r.d.Name {
-		fmt.Fprintf(w, "# note: the trace was recorded on a design named %q\n", r.tf.Design)
-	}
-	if r.changed {
-		fmt.Fprintf(w, "# the design has changed since this trace was recorded: replaying the recorded moves on the design as it is now\n")
+	for _, h := range r.header(tracePath) {
+		fmt.Fprintf(w, "# %s\n", h)
 	}
 	for _, l := range r.res.Lines {
 		fmt.Fprintln(w, l)
 	}
+	msg, err := r.outcome()
+	fmt.Fprintln(w, msg)
+	return err
+}
+
+// printMermaid shows the replay as a Mermaid sequence diagram, what print
+// says around the trace as Mermaid comments.
+func (r replayed) printMermaid(w io.Writer, tracePath string, markdown bool) error {
+	if markdown {
+		fmt.Fprintln(w, "```mermaid")
+	}
+	msg, err := r.outcome()
+	lines := append(r.header(tracePath), msg)
+	diagram := report.Mermaid(r.res.Lines)
+	head, body, _ := strings.Cut(diagram, "\n")
+	fmt.Fprintln(w, head)
+	for _, l := range lines {
+		fmt.Fprintf(w, "    %%%% %s\n", strings.ReplaceAll(l, "\n", " "))
+	}
+	fmt.Fprint(w, body)
+	if markdown {
+		fmt.Fprintln(w, "```")
+	}
+	return err
+}
+
+// header is what replay says before the trace: what it replays, and how
+// the design differs from the one the trace was recorded on.
+func (r replayed) header(tracePath string) []string {
+	out := []string{fmt.Sprintf("replay of %s: design %s, seed %d, expecting %s", tracePath, r.d.Name, r.tf.Seed, r.tf.Rule)}
+	if r.tf.Design != r.d.Name {
+		out = append(out, fmt.Sprintf("note: the trace was recorded on a design named %q", r.tf.Design))
+	}
+	if r.changed {
+		out = append(out, "the design has changed since this trace was recorded: replaying the recorded moves on the design as it is now")
+	}
+	return out
+}
+
+// outcome says which case holds, and returns findingsError when the
+// trace's rule still breaks.
+func (r replayed) outcome() (string, error) {
 	for _, f := range r.res.Findings {
 		if f.Rule != r.tf.Rule {
 			continue
 		}
 		if r.changed {
-			fmt.Fprintf(w, "still broken: the changed design breaks %s on these moves: %s\n", r.tf.Rule, f.Error())
-		} else {
-			fmt.Fprintf(w, "reproduced: %s\n", f.Error())
+			return fmt.Sprintf("still broken: the changed design breaks %s on these moves: %s", r.tf.Rule, f.Error()), findingsError{}
 		}
-		return findingsError{}
+		return "reproduced: " + f.Error(), findingsError{}
 	}
 	if r.changed {
-		fmt.Fprintf(w, "fixed on these moves: the design as it is now does not break %s on the moves this trace recorded; run check again for the rest\n", r.tf.Rule)
-	} else {
-		fmt.Fprintf(w, "not reproduced: %s no longer breaks %s on these moves; run check again for the rest\n", r.d.Name, r.tf.Rule)
+		return fmt.Sprintf("fixed on these moves: the design as it is now does not break %s on the moves this trace recorded; run check again for the rest", r.tf.Rule), nil
 	}
-	return nil
+	return fmt.Sprintf("not reproduced: %s no longer breaks %s on these moves; run check again for the rest", r.d.Name, r.tf.Rule), nil
 }

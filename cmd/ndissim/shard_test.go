@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -114,4 +115,37 @@ func TestValidateCountsRuleSettings(t *testing.T) {
 	code, out, errs := ndissim(t, "validate", f)
 	require.Equal(t, exitOK, code, errs)
 	require.Contains(t, out, "change(s), 1 rule setting(s)\n")
+}
+
+// With a rules: section and rule control, the shards merged give the
+// unsharded check's JSON, SARIF, JUnit and HTML, byte for byte, and its
+// exit code.
+func TestMergedShardsKeepRuleControlAndEveryFormat(t *testing.T) {
+	f := writeFile(t, "rules.yaml", rulesDesign)
+	ctx := writeFile(t, "ctx12.yaml", ctx12Design)
+	control := []string{"--disable", "SendBackfillShortfall", "--fail-on", "warning"}
+	check := []string{"check", f, ctx, "--design", "ndisprot", "--runs", "40", "--out", t.TempDir()}
+	reports := func(dir string) []string {
+		return []string{"--sarif", filepath.Join(dir, "r.sarif"), "--junit", filepath.Join(dir, "r.xml"), "--html", filepath.Join(dir, "r.html")}
+	}
+	whole, merged := t.TempDir(), t.TempDir()
+	wantCode, want, errs := ndissim(t, slices.Concat(check, control, reports(whole), []string{"--json"})...)
+	require.Equal(t, exitFindings, wantCode, errs)
+	files := shardReports(t, 3, check...)
+	code, got, errs := ndissim(t, slices.Concat([]string{"merge"}, control, reports(merged), []string{"--json"}, files)...)
+	require.Equal(t, wantCode, code, errs)
+	require.Equal(t, want, got)
+	for _, name := range []string{"r.sarif", "r.xml", "r.html"} {
+		a, err := os.ReadFile(filepath.Join(whole, name))
+		require.NoError(t, err)
+		b, err := os.ReadFile(filepath.Join(merged, name))
+		require.NoError(t, err)
+		require.Equal(t, string(a), string(b), name)
+	}
+
+	// The merge's own policy judges: without --fail-on warning the
+	// remaining warnings pass.
+	code, text, errs := ndissim(t, append([]string{"merge", "--disable", "SendBackfillShortfall", "--disable", "PoolContextAlignment"}, files...)...)
+	require.Equal(t, exitOK, code, errs)
+	require.Contains(t, text, "\npass with 1 warning: 3 designs\n")
 }

@@ -119,7 +119,7 @@ func TestEverySignalEndsEveryCommandWithinASecond(t *testing.T) {
 			if args[1] == "--json" && !twice {
 				var rep jsonReport
 				require.NoError(t, json.Unmarshal(stdout.Bytes(), &rep), "round %d: %s", i, stdout.String())
-				require.True(t, rep.Interrupted, "round %d", i)
+				require.True(t, rep.Interrupted(), "round %d", i)
 			}
 		}
 		t.Logf("round %d: %-8s %v after %v: exit %d in %v", i, args[0], sig, delay, code, took.Round(time.Millisecond))

@@ -46,3 +46,16 @@ func buildID() string {
 	lines := strings.SplitN(buildVersion(), "\n", 3)
 	return strings.TrimPrefix(lines[0], "ndissim ") + ", commit " + strings.TrimPrefix(lines[1], "commit: ")
 }
+
+// moduleVersion is the module version this binary was built as: "v0.1.0",
+// a pseudo-version, or "(devel)".
+func moduleVersion() string {
+	first, _, _ := strings.Cut(buildVersion(), "\n")
+	return strings.TrimPrefix(first, "ndissim ")
+}
+
+// engineVersion is the simulation engine's version, which traces record.
+func engineVersion() string { return sim.Version }
+
+// atomicWrite writes a file through a temporary file and a rename.
+var atomicWrite = sim.WriteFileAtomic

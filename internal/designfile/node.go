@@ -10,6 +10,8 @@ import (
 	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/ndissim/ndissim/sim"
 )
 
 // maxDepth bounds how deeply mappings and lists nest. A real design nests
@@ -21,10 +23,23 @@ const maxDepth = 16
 // structs, so that every complaint carries a line and column, and so that
 // duplicate keys, unknown fields and loose types (yes, 1.0, "5") are errors
 // instead of guesses.
-type decoder struct{ file string }
+type decoder struct {
+	file string
+	// fields records where each key of the file is, by its path, as the
+	// mappings are read (see Design.Fields).
+	fields map[string]sim.FieldPos
+}
 
 func (d *decoder) fail(n *yaml.Node, field, format string, args ...any) {
 	d.failAt(n.Line, n.Column, field, format, args...)
+}
+
+// record notes where the key of the field at path is.
+func (d *decoder) record(path string, key *yaml.Node) {
+	if d.fields == nil {
+		d.fields = map[string]sim.FieldPos{}
+	}
+	d.fields[path] = sim.FieldPos{Line: key.Line, Column: key.Column}
 }
 
 // object is a mapping whose keys are known to be unique and expected.
@@ -55,6 +70,7 @@ func (d *decoder) object(n, at *yaml.Node, path string, spec *field) *object {
 			d.fail(k, o.child(name), "unknown field; expected one of %s", strings.Join(fields, ", "))
 		}
 		o.keys[name], o.vals[name] = k, v
+		d.record(o.child(name), k)
 		o.order = append(o.order, name)
 	}
 	return o

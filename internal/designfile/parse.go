@@ -87,6 +87,7 @@ func Parse(filename string, data []byte) (design sim.Design, err error) {
 		Workload: d.workload(top),
 		Rules:    d.rules(top),
 		Source:   bytes.Clone(data),
+		Fields:   d.fields,
 	}, nil
 }
 

@@ -26,7 +26,46 @@ func fromSimFinding(f sim.FindingReport) Finding {
 	}
 	return Finding{Rule: f.Rule, Severity: sev, Seed: f.Seed, Step: f.Step, State: f.State,
 		Message: f.Message, Objects: f.Objects, Trace: f.Trace, Replay: f.Replay,
-		ShrunkSteps: f.ShrunkSteps, Minimal: f.Minimal, Lines: f.Lines}
+		ShrunkSteps: f.ShrunkSteps, Minimal: f.Minimal, Lines: f.Lines, Unshrunk: f.Unshrunk, TraceError: f.TraceError}
+}
+
+// RulesFromSim is a design file's rules: section as a policy reads it.
+func RulesFromSim(rs []sim.RuleSetting) map[rule.Name]RuleSetting {
+	if len(rs) == 0 {
+		return nil
+	}
+	out := make(map[rule.Name]RuleSetting, len(rs))
+	for _, s := range rs {
+		switch {
+		case s.Silence != "":
+			out[s.Rule] = RuleSetting{Silence: true, Reason: s.Silence}
+		case s.Severity != "":
+			sev, err := ParseSeverity(s.Severity)
+			if err != nil {
+				sev = rule.Error // the parser allows error alone
+			}
+			out[s.Rule] = RuleSetting{Severity: sev}
+		}
+	}
+	return out
+}
+
+// ToSim is the simulator's report of one check, as `ndissim merge` joins
+// shards with sim.MergeShards: FromSim undone, severities the findings'
+// own (the catalogue's), not the policy's.
+func ToSim(c Check) sim.Report {
+	r := sim.Report{Name: c.Design, File: c.File, Runs: c.Runs, Steps: c.Steps, Interrupted: c.Interrupted,
+		Verified: c.Verified, Nondeterm: c.Nondeterm, Findings: []sim.FindingReport{}}
+	if len(r.Nondeterm) == 0 {
+		r.Nondeterm = nil
+	}
+	for _, f := range c.Findings {
+		r.Findings = append(r.Findings, sim.FindingReport{Rule: f.Rule, Severity: severityName(f.Severity),
+			Seed: f.Seed, Step: f.Step, State: f.State, Message: f.Message, Objects: f.Objects, Trace: f.Trace,
+			TraceError: f.TraceError, ShrunkSteps: f.ShrunkSteps, Minimal: f.Minimal, Unshrunk: f.Unshrunk,
+			Replay: f.Replay, Lines: f.Lines})
+	}
+	return r
 }
 
 // ErrorOf turns the error that stopped a command before anything ran into

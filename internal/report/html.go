@@ -54,6 +54,7 @@ type (
 		Summary  jsonSummary
 		Error    *InputError
 		Designs  []pageDesign
+		NotRun   []string
 	}
 	pageDesign struct {
 		Name, File string
@@ -135,10 +136,8 @@ func pageOf(r Report) page {
 		return p
 	}
 	var summary jsonSummary
-	p.Verdict = Pass
-	warnings := 0
-	for _, j := range judge(r) {
-		p.Verdict = Worst(p.Verdict, j.verdict)
+	js := judge(r)
+	for _, j := range js {
 		summary.Designs++
 		summary.Runs += j.Runs
 		summary.Steps += j.Steps
@@ -146,11 +145,13 @@ func pageOf(r Report) page {
 		summary.Warnings += j.count(rule.Warning)
 		summary.Failing += j.failing(rule.Error) + j.failing(rule.Warning)
 		summary.Silenced += len(j.shown) - len(j.kept)
-		warnings += j.count(rule.Warning) - j.failing(rule.Warning)
 		p.Designs = append(p.Designs, designPage(j, len(p.Designs)))
 	}
 	p.Summary = summary
+	var warnings int
+	p.Verdict, warnings = overall(r, js)
 	p.Headline, p.Class = Headline(p.Verdict, warnings), verdictClass(p.Verdict)
+	p.NotRun = r.NotRun
 	if len(r.Checks) == 1 {
 		p.Title = "ndissim: " + r.Checks[0].Design
 	}

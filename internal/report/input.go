@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/ndissim/ndissim/rule"
+	"github.com/ndissim/ndissim/sim"
 )
 
 // Report is everything one command's documents are made from: which tool
@@ -17,6 +18,12 @@ type Report struct {
 	// so that code scanning can place a result on the file.
 	Root   string
 	Checks []Check
+	// NotRun names the designs a signal kept from running (their origins,
+	// as sim.Origin gives them): the report is at best interrupted.
+	NotRun []string
+	// Shard is the shard section of a check run with --shard I/N: what
+	// `ndissim merge` needs to join the shards; nil for a whole check.
+	Shard *sim.ShardInfo
 	// Error is input that could not be read (a design file, a flag): nothing
 	// ran and Checks is empty. Every writer then reports only the error.
 	Error *InputError
@@ -27,6 +34,9 @@ type Tool struct {
 	Name           string // "ndissim" when empty
 	Version        string
 	InformationURI string // the project's home page, for SARIF; DefaultInformationURI when empty
+	// Engine is the simulation engine's version (sim.Version), which trace
+	// files record: a trace replays only on the engine that wrote it.
+	Engine string
 }
 
 // DefaultInformationURI is the project's home, the host of its module path.
@@ -61,6 +71,8 @@ type Finding struct {
 	ShrunkSteps int      // environment moves of the shrunk run
 	Minimal     bool     // no single move of the shrunk run can be dropped
 	Lines       []string // the shrunk run's readable trace lines
+	Unshrunk    bool     // an interruption stopped the shrinking: Lines is the run as found
+	TraceError  string   // why the trace file could not be saved, if it could not
 	// Location is the design file setting responsible, when one is; nil
 	// when the finding cannot be pinned on one line.
 	Location *Location

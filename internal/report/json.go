@@ -3,8 +3,11 @@ package report
 import (
 	"bytes"
 	"encoding/json"
+	"maps"
+	"slices"
 
 	"github.com/ndissim/ndissim/rule"
+	"github.com/ndissim/ndissim/sim"
 )
 
 // SchemaVersion is the version of the JSON report, its "schema_version".
@@ -16,19 +19,22 @@ const SchemaVersion = 1
 // never nil, so that an empty list prints as [] and not null.
 type (
 	jsonReport struct {
-		SchemaVersion int          `json:"schema_version"`
-		Tool          jsonTool     `json:"tool"`
-		Verdict       Verdict      `json:"verdict,omitempty"`
-		Headline      string       `json:"headline,omitempty"`
-		Seed          *uint64      `json:"seed,omitempty"`
-		Policy        *jsonPolicy  `json:"policy,omitempty"`
-		Summary       *jsonSummary `json:"summary,omitempty"`
-		Designs       []jsonDesign `json:"designs,omitzero"` // nil only in an error report
-		Error         *jsonError   `json:"error,omitempty"`
+		SchemaVersion int            `json:"schema_version"`
+		Tool          jsonTool       `json:"tool"`
+		Verdict       Verdict        `json:"verdict,omitempty"`
+		Headline      string         `json:"headline,omitempty"`
+		Seed          *uint64        `json:"seed,omitempty"`
+		Policy        *jsonPolicy    `json:"policy,omitempty"`
+		Summary       *jsonSummary   `json:"summary,omitempty"`
+		Designs       []jsonDesign   `json:"designs,omitzero"` // nil only in an error report
+		NotRun        []string       `json:"not_run,omitempty"`
+		Shard         *sim.ShardInfo `json:"shard,omitempty"`
+		Error         *jsonError     `json:"error,omitempty"`
 	}
 	jsonTool struct {
 		Name    string `json:"name"`
 		Version string `json:"version"`
+		Engine  string `json:"engine,omitempty"`
 	}
 	jsonPolicy struct {
 		FailOn  string      `json:"fail_on"`
@@ -53,9 +59,15 @@ type (
 		Interrupted   bool          `json:"interrupted"`
 		Verified      int           `json:"verified_seeds"`
 		Nondeterm     []uint64      `json:"nondeterministic_seeds"`
+		Rules         []jsonSetting `json:"rules"`
 		SilencedRules []jsonSilence `json:"silenced_rules"`
 		Raised        []rule.Name   `json:"raised_rules"`
 		Findings      []jsonFinding `json:"findings"`
+	}
+	jsonSetting struct {
+		Rule     rule.Name `json:"rule"`
+		Severity string    `json:"severity,omitempty"`
+		Silence  string    `json:"silence,omitempty"`
 	}
 	jsonSilence struct {
 		Rule   rule.Name `json:"rule"`
@@ -79,7 +91,9 @@ type (
 		Objects      []string      `json:"objects"`
 		ShrunkSteps  int           `json:"shrunk_steps"`
 		Minimal      bool          `json:"minimal"`
+		Unshrunk     bool          `json:"unshrunk,omitempty"`
 		Trace        string        `json:"trace,omitempty"`
+		TraceError   string        `json:"trace_error,omitempty"`
 		Replay       string        `json:"replay,omitempty"`
 		Location     *jsonLocation `json:"location,omitempty"`
 		TraceLines   []string      `json:"trace_lines"`
@@ -113,7 +127,7 @@ type (
 // each design's findings with their rules' metadata, or, for a report of an
 // input error, only {"schema_version", "tool", "error"}.
 func JSON(r Report) []byte {
-	out := jsonReport{SchemaVersion: SchemaVersion, Tool: jsonTool{Name: r.Tool.name(), Version: r.Tool.Version}}
+	out := jsonReport{SchemaVersion: SchemaVersion, Tool: jsonTool{Name: r.Tool.name(), Version: r.Tool.Version, Engine: r.Tool.Engine}}
 	if r.Error != nil {
 		e := r.Error
 		out.Error = &jsonError{Message: e.Message, File: e.File, Line: e.Line, Column: e.Column, Field: e.Field}
@@ -125,12 +139,10 @@ func JSON(r Report) []byte {
 		Enable: nonNil(r.Policy.Enable), Disable: nonNil(r.Policy.Disable)}
 	out.Summary = &jsonSummary{}
 	out.Designs = []jsonDesign{}
-	out.Verdict = Pass
-	warnings := 0
-	for _, j := range judge(r) {
+	js := judge(r)
+	for _, j := range js {
 		d := designJSON(j)
 		out.Designs = append(out.Designs, d)
-		out.Verdict = Worst(out.Verdict, j.verdict)
 		s := out.Summary
 		s.Designs++
 		s.Runs += j.Runs
@@ -139,16 +151,19 @@ func JSON(r Report) []byte {
 		s.Warnings += j.count(rule.Warning)
 		s.Failing += j.failing(rule.Error) + j.failing(rule.Warning)
 		s.Silenced += len(j.shown) - len(j.kept)
-		warnings += j.count(rule.Warning) - j.failing(rule.Warning)
 	}
+	var warnings int
+	out.Verdict, warnings = overall(r, js)
 	out.Headline = Headline(out.Verdict, warnings)
+	out.NotRun = r.NotRun
+	out.Shard = r.Shard
 	return encode(out)
 }
 
 func designJSON(j judged) jsonDesign {
 	d := jsonDesign{Name: j.Design, File: j.File, Verdict: j.verdict, Runs: j.Runs, Steps: j.Steps,
 		Interrupted: j.Interrupted, Verified: j.Verified, Nondeterm: nonNil(j.Nondeterm),
-		SilencedRules: []jsonSilence{}, Raised: raised(j.policy), Findings: []jsonFinding{}}
+		Rules: settingsJSON(j.Rules), SilencedRules: []jsonSilence{}, Raised: raised(j.policy), Findings: []jsonFinding{}}
 	for _, s := range j.off {
 		d.SilencedRules = append(d.SilencedRules, jsonSilence{Rule: s.Rule, Reason: s.Reason, By: s.By})
 	}
@@ -164,8 +179,8 @@ func findingJSON(f Finding, j judged) jsonFinding {
 		Counts: j.policy.Counts(f), Group: m.Group, Summary: m.Summary,
 		Basis: jsonBasis{Kind: m.Kind, Word: m.Word, Label: m.Label}, Page: m.Page,
 		Seed: f.Seed, Step: f.Step, State: f.State, Message: f.Message, Objects: nonNil(f.Objects),
-		ShrunkSteps: f.ShrunkSteps, Minimal: f.Minimal, Trace: f.Trace, Replay: f.Replay,
-		TraceLines: nonNil(f.Lines)}
+		ShrunkSteps: f.ShrunkSteps, Minimal: f.Minimal, Unshrunk: f.Unshrunk, Trace: f.Trace,
+		TraceError: f.TraceError, Replay: f.Replay, TraceLines: nonNil(f.Lines)}
 	if f.Silenced != nil {
 		out.Silenced = &jsonSilenced{Reason: f.Silenced.Reason, By: f.Silenced.By}
 	}
@@ -177,6 +192,26 @@ func findingJSON(f Finding, j judged) jsonFinding {
 	}
 	return out
 }
+
+// settingsJSON is a design file's rules: section, in catalogue order.
+func settingsJSON(rs map[rule.Name]RuleSetting) []jsonSetting {
+	out := []jsonSetting{}
+	names := slices.Collect(maps.Keys(rs))
+	slices.SortFunc(names, byCatalogue)
+	for _, n := range names {
+		s := rs[n]
+		js := jsonSetting{Rule: n, Severity: severityName(s.Severity)}
+		if s.Silence {
+			js.Severity, js.Silence = "", s.Reason
+		}
+		out = append(out, js)
+	}
+	return out
+}
+
+// Raised lists the warning rules p raises to an error and does not
+// silence, in catalogue order.
+func (p Policy) Raised() []rule.Name { return raised(p) }
 
 // raised lists the rules a policy raises to an error, in catalogue order.
 func raised(p Policy) []rule.Name {

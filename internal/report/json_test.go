@@ -55,6 +55,9 @@ func TestJSONValidates(t *testing.T) {
 	for name, r := range map[string]Report{
 		"failing": failing(t), "controlled": controlled(t), "error": inputError(),
 		"empty": {}, "interrupted": {Checks: []Check{{Design: "d", Interrupted: true}}},
+		"not run": {NotRun: []string{"go:ndisprot"}, Tool: Tool{Engine: sim.Version}},
+		"shard": {Shard: &sim.ShardInfo{Index: 0, Count: 2, Runs: 4, FirstSeed: 1, Seeds: 2,
+			Designs: []sim.ShardDesign{{Origin: "a.yaml", Hash: "h"}}}, Checks: controlled(t).Checks},
 	} {
 		t.Run(name, func(t *testing.T) { validate(t, s, JSON(r)) })
 	}

@@ -111,6 +111,9 @@ func (p Policy) Apply(findings []Finding) (kept, silenced []Finding) {
 	return kept, silenced
 }
 
+// Judge is Apply for one finding: its severity raised, its silence set.
+func (p Policy) Judge(f Finding) Finding { return p.applyOne(f) }
+
 // applyOne is Apply for one finding: its severity raised, its silence set.
 func (p Policy) applyOne(f Finding) Finding {
 	f.Severity = p.severity(f.Rule, f.Severity)

@@ -142,16 +142,20 @@ func SARIF(r Report) []byte {
 		}
 		inv.Notifications = append(inv.Notifications, n)
 	}
-	verdict := Pass
-	for _, j := range judge(r) {
-		verdict = Worst(verdict, j.verdict)
+	js := judge(r)
+	for _, j := range js {
 		inv.Notifications = append(inv.Notifications, checkNotes(j)...)
 		for _, f := range j.shown {
 			run.Results = append(run.Results, sarifResultOf(r, j, f))
 		}
 	}
+	for _, o := range r.NotRun {
+		inv.Notifications = append(inv.Notifications, sarifNotification{Level: "warning",
+			Message: sarifText{o + ": not run: the check was interrupted before it"}})
+	}
 	run.Invocations = []sarifInvocation{inv}
 	if r.Error == nil {
+		verdict, _ := overall(r, js)
 		run.Properties = map[string]any{"verdict": verdict, "failOn": severityName(r.Policy.threshold()), "seed": r.Seed}
 	}
 	return encode(sarifLog{Schema: sarifSchema, Version: "2.1.0", Runs: []sarifRun{run}})

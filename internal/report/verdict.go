@@ -91,12 +91,26 @@ func FirstLine(r Report) string {
 	if r.Error != nil {
 		return "error: " + r.Error.Error()
 	}
+	return Headline(Overall(r))
+}
+
+// Overall is the verdict of a whole report, the worst of its checks' (at
+// best interrupted when designs were not run), and the number of findings
+// that do not fail it: the warnings its headline counts.
+func Overall(r Report) (Verdict, int) {
+	return overall(r, judge(r))
+}
+
+func overall(r Report, js []judged) (Verdict, int) {
 	v, warnings := Pass, 0
-	for _, j := range judge(r) {
+	if len(r.NotRun) > 0 {
+		v = Interrupted
+	}
+	for _, j := range js {
 		v = Worst(v, j.verdict)
 		warnings += j.count(rule.Warning) - j.failing(rule.Warning)
 	}
-	return Headline(v, warnings)
+	return v, warnings
 }
 
 func plural(n int) string {
