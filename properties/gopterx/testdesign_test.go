@@ -1,4 +1,4 @@
-package properties
+package gopterx
 
 import (
 	"github.com/ndissim/ndissim/binding"
