@@ -1,8 +1,6 @@
 package binding
 
 import (
-	"fmt"
-
 	"github.com/ndissim/ndissim/fsm"
 	"github.com/ndissim/ndissim/oid"
 	"github.com/ndissim/ndissim/pool"
@@ -393,17 +391,10 @@ func (b *Binding) RunWorkItem() {
 // the binding's state does not allow (a scripted move in the wrong state).
 func (b *Binding) lifecycle(ev fsm.Event) error {
 	if !b.life.Can(ev) || b.Busy() {
-		return fmt.Errorf("binding: NDIS cannot %s a binding that is %s%s", ev, b.life.State(), busyText(b.Busy()))
+		return &LifecycleError{Event: ev, State: b.life.State(), Busy: b.Busy()}
 	}
 	b.fire(ev)
 	return nil
-}
-
-func busyText(busy bool) string {
-	if busy {
-		return " and waiting for the protocol to complete what it pended"
-	}
-	return ""
 }
 
 func (b *Binding) traceStatus(call string, st Status) {

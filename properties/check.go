@@ -121,7 +121,7 @@ func (c *checker) judge(res sim.Result) *failure {
 		f.byRule = ie.Finding != nil
 		return f
 	case res.Observed != nil: // not ours; cannot happen with CheckInvariants
-		f.inv, f.msg, f.rule, f.severity = "observer", res.Observed.Error(), rule.UnexpectedCompletion, rule.Error
+		f.inv, f.msg, f.rule, f.severity = "observer", res.Observed.Error(), SelfCheck, rule.Error
 		return f
 	case res.Err() != nil:
 		x := res.Err()

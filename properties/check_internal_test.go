@@ -2,8 +2,10 @@ package properties
 
 import (
 	"flag"
+	"strings"
 	"testing"
 
+	"github.com/ndissim/ndissim/rule"
 	"github.com/ndissim/ndissim/sim"
 )
 
@@ -65,5 +67,22 @@ func TestEveryErrorRuleHasOneInvariant(t *testing.T) {
 		if n != 1 {
 			t.Errorf("rule %s is claimed by %d invariants", r, n)
 		}
+	}
+}
+
+// A run whose self-check failed is reported as the simulator's failure,
+// under the SelfCheck label, never as a rule of the catalogue.
+func TestSelfCheckFailuresAreLabelledSo(t *testing.T) {
+	c := &checker{}
+	res := sim.Result{Observed: &InvariantError{Invariant: "conservation", Rule: SelfCheck, SelfCheck: true, Msg: "counts disagree"}}
+	f := c.judge(res)
+	if f == nil || f.rule != SelfCheck || f.byRule {
+		t.Fatalf("judged %+v, want a self-check failure", f)
+	}
+	if what := f.what(); !strings.Contains(what, "simulator self-check of invariant conservation") || strings.Contains(what, "rule ") {
+		t.Errorf("reported as %q", what)
+	}
+	if _, ok := rule.Lookup(SelfCheck); ok {
+		t.Errorf("%s must not be a rule of the catalogue", SelfCheck)
 	}
 }

@@ -12,11 +12,14 @@
 //     It needs nothing of gopter.
 //   - Invariants and CheckInvariants are the checks themselves, usable after
 //     any step of any harness (sim.Engine.SetObserver takes CheckInvariants).
-//   - Commands and Property are stateful tests for gopter v0.2.11: Commands
-//     for its commands package (the environment's moves as commands, a
-//     binding as the system under test, what NDIS expects as the model), and
-//     Property, whose shrinker makes a failing sequence 1-minimal. Replay
-//     re-runs a Sequence, for regression tests.
+//     A failure the binding reported names its rule; one only the
+//     simulator's own bookkeeping shows is labelled SelfCheck, a bug in
+//     ndissim rather than in the design.
+//   - Step, Sequence, Runner and Replay are the stateful tests' vocabulary:
+//     a Step is one of sim's moves with the choices drawn inside it, drawn
+//     by sim's own code (Observation.Draw), so a move or a decision is
+//     added in sim alone. Replay re-runs a Sequence, for regression tests.
+//     Package gopterx adapts them to gopter v0.2.11 (Commands, Property).
 //
 // See docs/properties.md for the invariants, the flags, the fail files, the
 // minimality guarantee and the benchmark against a plain gopter harness.

@@ -4,15 +4,16 @@ import (
 	"fmt"
 	"testing"
 
-	"github.com/ndissim/ndissim/internal/design"
+	"github.com/ndissim/ndissim/designkit"
 	"github.com/ndissim/ndissim/oid"
 	"github.com/ndissim/ndissim/properties"
 	"github.com/ndissim/ndissim/sim"
 )
 
-// myDesign is the design under test: here the configurable protocol in its
-// correct settings on a miniport with one filter, a second filter inserted
-// mid-run. A driver author returns their own binding.Protocol in New.
+// myDesign is the design under test: here designkit's correct protocol on
+// a miniport with one filter, a second filter inserted mid-run. A driver
+// author returns their own binding.Protocol in New, often a type that embeds
+// designkit.Base.
 func myDesign() sim.Design {
 	stack, err := oid.NewStack(oid.MAA64, oid.Layer{Name: "nic"}, oid.Layer{Name: "qos", DataBackfill: 32, ContextBackfill: 16})
 	if err != nil {
@@ -24,8 +25,7 @@ func myDesign() sim.Design {
 		Name:     "my-design",
 		Stack:    stack,
 		Changes:  []oid.Edit{{Insert: &oid.Layer{Name: "vpn", DataBackfill: 64, ContextBackfill: 16}}},
-		Protocol: "configurable",
-		New:      design.Configurable(design.DefaultConfig()),
+		New:      designkit.Protocol(designkit.DefaultConfig()),
 		Workload: w,
 		Source:   []byte("my-design v1"), // changes when the design does
 	}

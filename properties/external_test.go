@@ -8,9 +8,10 @@ import (
 	"testing"
 
 	"github.com/ndissim/ndissim/binding"
+	"github.com/ndissim/ndissim/designkit"
+	"github.com/ndissim/ndissim/fsm"
 	_ "github.com/ndissim/ndissim/internal/design" // registers ndisprot
 	"github.com/ndissim/ndissim/oid"
-	"github.com/ndissim/ndissim/pool"
 	"github.com/ndissim/ndissim/properties"
 	"github.com/ndissim/ndissim/sim"
 )
@@ -49,93 +50,24 @@ func TestCheckPassesNdisprot(t *testing.T) {
 	properties.Check(t, g.Design(), properties.Options{Runs: runs(300), FailDir: t.TempDir()})
 }
 
-// eager is a user's protocol with the classic pause bug: it completes a
-// pause at once, with sends still in flight.
+// eager is a user's protocol on designkit with the classic pause bug: it
+// completes a pause at once, with sends still in flight.
 type eager struct {
-	pool    pool.NBLPool
-	running bool
-	fixed   bool // waits for its sends, as it should
-	sends   int
-	pausing binding.PnPEvent // the pause it pended, completed from the work item
+	designkit.Base
+	fixed bool // waits for its sends, as the base does
 }
 
-func (p *eager) BindAdapter(nd *binding.NDIS, _ oid.BindParameters) binding.Status {
-	p.pool = nd.AllocateNetBufferListPool(pool.NBLPoolParameters{AllocateNetBuffer: true})
-	if p.pool.IsNull() {
-		return binding.StatusResources
-	}
-	if st := nd.OpenAdapter(); st != binding.StatusSuccess {
-		if st == binding.StatusPending {
-			return st
-		}
-		nd.FreeNetBufferListPool(p.pool)
-		return st
-	}
-	return binding.StatusSuccess
-}
-
-func (p *eager) OpenAdapterComplete(nd *binding.NDIS, st binding.Status) {
-	if st != binding.StatusSuccess {
-		nd.FreeNetBufferListPool(p.pool)
-	}
-	nd.CompleteBindAdapter(st)
+func newEager(fixed bool) binding.Protocol {
+	return &eager{Base: designkit.New(designkit.DefaultConfig()), fixed: fixed}
 }
 
 func (p *eager) NetPnPEvent(nd *binding.NDIS, ev binding.PnPEvent) binding.Status {
-	p.running = ev.Kind == binding.NetEventRestart
-	if !p.running && p.fixed && p.sends > 0 {
-		p.pausing = ev
-		return binding.StatusPending
+	if ev.Kind == binding.NetEventPause && !p.fixed {
+		p.ReturnHeld(nd)
+		p.State = fsm.Paused
+		return binding.StatusSuccess // sends may still be in flight
 	}
-	return binding.StatusSuccess
-}
-
-func (p *eager) UnbindAdapter(nd *binding.NDIS) binding.Status {
-	if nd.CloseAdapter() == binding.StatusPending {
-		return binding.StatusPending
-	}
-	nd.FreeNetBufferListPool(p.pool)
-	return binding.StatusSuccess
-}
-
-func (p *eager) CloseAdapterComplete(nd *binding.NDIS) {
-	nd.FreeNetBufferListPool(p.pool)
-	nd.CompleteUnbindAdapter()
-}
-
-func (p *eager) Write(nd *binding.NDIS, bytes uint32) {
-	if !p.running {
-		return
-	}
-	if nbl := nd.AllocateNetBufferAndNetBufferList(p.pool, 0, 0, 1, 0, bytes); !nbl.IsNull() {
-		p.sends++
-		nd.SetSourceHandle(nbl)
-		nd.SendNetBufferLists(nbl, 0)
-	}
-}
-
-func (p *eager) SendNetBufferListsComplete(nd *binding.NDIS, nbl pool.NBL, _ binding.Status, _ binding.SendCompleteFlags) {
-	nd.FreeNetBufferList(nbl)
-	p.sends--
-}
-
-func (p *eager) ReceiveNetBufferLists(nd *binding.NDIS, nbls []pool.NBL, flags binding.ReceiveFlags) {
-	if flags&binding.ReceiveResources == 0 {
-		for _, nbl := range nbls {
-			nd.ReturnNetBufferLists(nbl, 0)
-		}
-	}
-}
-
-func (p *eager) OidRequestComplete(*binding.NDIS, oid.Request, oid.Result) {}
-func (p *eager) WorkItem(nd *binding.NDIS) {
-	// The pause is completed here, at PASSIVE_LEVEL: send-complete may run
-	// at DISPATCH_LEVEL, where NdisCompleteNetPnPEvent is not allowed.
-	if p.pausing.ID != 0 && p.sends == 0 {
-		ev := p.pausing
-		p.pausing = binding.PnPEvent{}
-		nd.CompleteNetPnPEvent(ev, binding.StatusSuccess)
-	}
+	return p.Base.NetPnPEvent(nd, ev)
 }
 
 func eagerDesign(fixed bool) sim.Design {
@@ -145,7 +77,7 @@ func eagerDesign(fixed bool) sim.Design {
 	}
 	return sim.Design{
 		Name: "eager", Stack: stack,
-		New:    func() binding.Protocol { return &eager{fixed: fixed} },
+		New:    func() binding.Protocol { return newEager(fixed) },
 		Source: []byte(fmt.Sprintf("eager fixed=%v", fixed)),
 	}
 }
@@ -257,7 +189,7 @@ func TestCheckReportsAPanickingDesign(t *testing.T) {
 		if calls == 3 {
 			panic("out of memory in New")
 		}
-		return &eager{fixed: true}
+		return newEager(true)
 	}
 	rec := &recorder{TB: t}
 	properties.Check(rec, d, properties.Options{Runs: 10, Workers: 1, FailDir: t.TempDir()})

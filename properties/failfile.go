@@ -46,7 +46,7 @@ func (f *failure) what() string {
 	case f.byRule:
 		return fmt.Sprintf("broke rule %s (%s), invariant %s,", f.rule, f.severity, f.inv)
 	}
-	return fmt.Sprintf("broke invariant %s (closest rule %s)", f.inv, f.rule)
+	return fmt.Sprintf("failed the simulator self-check of invariant %s (%s: a bug in ndissim, not in the design)", f.inv, SelfCheck)
 }
 
 func writeLines(b *strings.Builder, lines []string) {

@@ -1,15 +1,6 @@
 package properties
 
-import (
-	"errors"
-	"strings"
-
-	"github.com/ndissim/ndissim/rule"
-)
-
-func asInvariant(err error, target **InvariantError) bool { return errors.As(err, target) }
-
-func joinLines(lines []string) string { return strings.Join(lines, "\n") }
+import "github.com/ndissim/ndissim/rule"
 
 func ruleCatalogue() []rule.Name {
 	var out []rule.Name

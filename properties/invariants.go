@@ -11,15 +11,17 @@ import (
 )
 
 // Invariant is one allocation or free invariant, checkable after any step
-// of a run. Some are the tracker's own bookkeeping (conservation, nothing
-// both live and free); the others restate a rule the binding enforces as
-// "the binding drew no error finding of that rule", plus what can be checked
-// from the outside with Outstanding and State.
+// of a run. Each restates rules the binding enforces as "the binding drew
+// no error finding of these rules", and most add a self-check: what the
+// simulator's own bookkeeping must show when the binding drew none (the
+// tracker's counters add up, nothing is both live and free, Paused holds
+// nothing). A design can only break the first half; a failed self-check is
+// a bug in ndissim, and is labelled so (SelfCheck), never as an NDIS rule.
 type Invariant struct {
 	// Name is the invariant's stable name, as failure reports print it.
 	Name string
-	// Rule is the catalogue rule the invariant is closest to. A trace file
-	// of a failure that drew no finding records it.
+	// Rule is the catalogue rule the invariant is closest to, for its
+	// documentation; a broken invariant names the rule of its finding.
 	Rule rule.Name
 	// Summary says the invariant in one line.
 	Summary string
@@ -38,7 +40,7 @@ func (inv Invariant) Check(b *binding.Binding) error {
 	}
 	if inv.model != nil {
 		if msg := inv.model(b); msg != "" {
-			return &InvariantError{Invariant: inv.Name, Rule: inv.Rule, Msg: msg}
+			return &InvariantError{Invariant: inv.Name, Rule: SelfCheck, SelfCheck: true, Msg: msg}
 		}
 	}
 	return nil
@@ -70,15 +72,26 @@ func (inv Invariant) claims(r rule.Name) bool {
 
 // InvariantError is a broken invariant. Finding is the binding's finding
 // behind it, when the binding reported one (Unwrap returns it, so
-// errors.As(err, new(*binding.Finding)) finds it).
+// errors.As(err, new(*binding.Finding)) finds it), and Rule its rule.
+// Without a finding the invariant's self-check failed: SelfCheck is set and
+// Rule is the label SelfCheck.
 type InvariantError struct {
 	Invariant string
 	Rule      rule.Name
+	SelfCheck bool
 	Finding   *binding.Finding
 	Msg       string
 }
 
+// SelfCheck labels a failure of the simulator's own bookkeeping in reports
+// and trace files, where a broken invariant otherwise names a rule of the
+// catalogue. It is not a rule: no design can break it.
+const SelfCheck rule.Name = "SimulatorSelfCheck"
+
 func (e *InvariantError) Error() string {
+	if e.SelfCheck {
+		return fmt.Sprintf("simulator self-check %s failed: %s (ndissim's own bookkeeping, not the design: please report it with the trace)", e.Invariant, e.Msg)
+	}
 	return fmt.Sprintf("invariant %s broken: %s", e.Invariant, e.Msg)
 }
 

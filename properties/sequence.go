@@ -3,7 +3,6 @@ package properties
 import (
 	"errors"
 	"strings"
-	"sync"
 
 	"github.com/ndissim/ndissim/sim"
 )
@@ -44,63 +43,32 @@ func (o Outcome) Failed() bool { return o.Err != nil && !errors.Is(o.Err, ErrIll
 // every step and after the teardown that ends the run; trace asks for the
 // readable trace.
 func Replay(d sim.Design, seq Sequence, trace bool) Outcome {
-	dr := newDriver(d)
-	return dr.run(seq, trace)
+	return NewRunner(d).Run(seq, trace)
 }
 
-func (dr *driver) run(seq Sequence, trace bool) Outcome {
-	dr.reset(trace)
+// Run is Replay on the runner's design, reusing its memory.
+func (r *Runner) Run(seq Sequence, trace bool) Outcome {
+	r.Reset(trace)
 	out := Outcome{}
 	for i, s := range seq {
-		if !dr.apply(s) {
+		if !r.Apply(s) {
 			out.Steps, out.Err = i, ErrIllegalStep
-			return dr.finish(out)
+			return r.finish(out)
 		}
-		if err := CheckInvariants(dr.s.Binding()); err != nil {
+		if err := CheckInvariants(r.Binding()); err != nil {
 			out.Steps, out.Err = i+1, err
-			return dr.finish(out)
+			return r.finish(out)
 		}
 	}
 	out.Steps = len(seq)
-	dr.teardown()
-	out.Err = CheckInvariants(dr.s.Binding())
-	return dr.finish(out)
+	r.s.Teardown() // as every engine run ends; not a step of the sequence
+	out.Err = CheckInvariants(r.Binding())
+	return r.finish(out)
 }
 
-func (dr *driver) finish(out Outcome) Outcome {
-	if dr.tracing {
-		out.Lines = append([]string(nil), dr.s.Lines()...)
+func (r *Runner) finish(out Outcome) Outcome {
+	if r.tracing {
+		out.Lines = append([]string(nil), r.Lines()...)
 	}
 	return out
-}
-
-// drivers keeps drivers of one design for reuse: generating and checking a
-// case replays sequences many times.
-type drivers struct {
-	d    sim.Design
-	mu   sync.Mutex
-	free []*driver
-}
-
-func (p *drivers) get() *driver {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if n := len(p.free); n > 0 {
-		dr := p.free[n-1]
-		p.free = p.free[:n-1]
-		return dr
-	}
-	return newDriver(p.d)
-}
-
-func (p *drivers) put(dr *driver) {
-	p.mu.Lock()
-	p.free = append(p.free, dr)
-	p.mu.Unlock()
-}
-
-func (p *drivers) run(seq Sequence) Outcome {
-	dr := p.get()
-	defer p.put(dr)
-	return dr.run(seq, false)
 }

@@ -154,19 +154,22 @@ func (e *Engine) check() {
 
 // pick draws one of the legal moves by weight. Choice 0 is the first move,
 // so shrinking toward 0 prefers the simplest one.
-func (e *Engine) pick() MoveKind {
+func (e *Engine) pick() MoveKind { return e.ch.pickMove(e.moves) }
+
+// pickMove draws one of moves by weight: the one place a move is chosen.
+func (c *chooser) pickMove(moves []MoveKind) MoveKind {
 	total := 0
-	for _, k := range e.moves {
+	for _, k := range moves {
 		total += weight[k]
 	}
-	v := e.ch.draw(total)
-	for _, k := range e.moves {
+	v := c.draw(total)
+	for _, k := range moves {
 		if v < weight[k] {
 			return k
 		}
 		v -= weight[k]
 	}
-	return e.moves[len(e.moves)-1]
+	return moves[len(moves)-1]
 }
 
 // afterMove runs what NDIS does on its own between moves: finishing a stack

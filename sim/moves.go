@@ -184,31 +184,39 @@ func (e *Engine) legalMoves() {
 }
 
 // draw chooses the arguments of a move of kind k from the choice stream.
-func (e *Engine) draw(k MoveKind) Move {
+func (e *Engine) draw(k MoveKind) Move { return e.ch.drawMove(k, e.b.Outstanding()) }
+
+// drawMove chooses the arguments of a move of kind k, with out pending:
+// the one place a move's arguments are drawn, for the engine and a
+// Script's caller alike.
+func (c *chooser) drawMove(k MoveKind, out binding.Outstanding) Move {
 	m := Move{Kind: k}
 	switch k {
 	case MoveCompleteSend:
-		m.I = e.ch.draw(e.b.Outstanding().Sends)
-		m.OK = !e.ch.chance(e.d.Workload.SendFailure)
+		m.I = c.draw(out.Sends)
+		m.OK = !c.chance(c.w.SendFailure)
 	case MoveCompleteOid:
-		m.I = e.ch.draw(e.b.Outstanding().OIDs)
-		m.OK = !e.ch.chance(e.d.Workload.OIDFailure)
+		m.I = c.draw(out.OIDs)
+		m.OK = !c.chance(c.w.OIDFailure)
 	case MoveCompleteOpen:
-		m.OK = !e.ch.chance(e.d.Workload.OIDFailure)
+		m.OK = !c.chance(c.w.OIDFailure)
 	case MoveWrite:
-		m.N = 64 + e.ch.draw(1437)
+		m.N = 64 + c.draw(1437)
 	case MoveIndicate:
-		m.N = 1 + e.ch.draw(3)
-		m.OK = e.ch.draw(4) == 3
+		m.N = 1 + c.draw(3)
+		m.OK = c.draw(4) == 3
 	case MoveRestart:
-		m.OK = e.ch.draw(4) != 3 // now and then a NULL attribute list
+		m.OK = c.draw(4) != 3 // now and then a NULL attribute list
 	}
 	return m
 }
 
-// apply makes move m, then does what NDIS does on its own after a move.
-func (e *Engine) apply(m Move) {
+// apply makes move m, then does what NDIS does on its own after a move. It
+// returns the binding's refusal of a lifecycle move its state does not
+// allow (a *binding.LifecycleError), which only a Script's caller can ask for.
+func (e *Engine) apply(m Move) error {
 	b := e.b
+	var err error
 	switch m.Kind {
 	case MoveCompleteSend:
 		b.CompleteSend(m.I, m.OK)
@@ -225,23 +233,24 @@ func (e *Engine) apply(m Move) {
 	case MoveIndicate:
 		b.Indicate(m.N, m.OK)
 	case MoveBind:
-		b.Bind()
+		err = b.Bind()
 	case MoveRestart:
-		b.Restart(m.OK)
+		err = b.Restart(m.OK)
 	case MovePause:
-		b.Pause()
+		err = b.Pause()
 	case MoveEditStack:
 		if e.change >= len(e.d.Changes) {
 			break // only a Script's caller can ask for it
 		}
 		if b.State() == fsm.Running {
 			e.editing = true
-			b.Pause()
+			err = b.Pause()
 		} else {
 			e.applyChange()
 		}
 	case MoveUnbind:
-		b.Unbind()
+		err = b.Unbind()
 	}
 	e.afterMove(m.Kind == MoveWorkItem)
+	return err
 }

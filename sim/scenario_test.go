@@ -36,7 +36,12 @@ import (
 //	indicate N [resources]
 //	write BYTES
 //	watchdog               declare a pended operation overdue
-//	outstanding            what NDIS waits for
+//	outstanding            the counters alone
+//
+// Every command but design and set is a call: its output is the trace lines
+// it wrote, a refusal if the move was refused (Script.Apply: the engine's
+// own move API, which refuses what NDIS would not do), and a last line
+// with the counters after it.
 func TestScenarios(t *testing.T) {
 	datadriven.Walk(t, "testdata/scenarios", func(t *testing.T, path string) {
 		s := newScenario(t)
@@ -121,86 +126,102 @@ var decisionNames = map[string]binding.Decision{
 	"send-now": binding.DecideSendCompletesNow, "send-fail": binding.DecideSendFails,
 }
 
+// moveNames are the scenario commands that are the engine's moves, made
+// with the same API as the engine (Script.Apply).
+var moveNames = map[string]sim.MoveKind{
+	"bind": sim.MoveBind, "pause": sim.MovePause, "unbind": sim.MoveUnbind, "work": sim.MoveWorkItem,
+	"complete-close": sim.MoveCompleteClose, "restart": sim.MoveRestart, "edit": sim.MoveEditStack,
+	"complete-open": sim.MoveCompleteOpen, "complete-send": sim.MoveCompleteSend,
+	"complete-oid": sim.MoveCompleteOid, "indicate": sim.MoveIndicate, "write": sim.MoveWrite,
+}
+
 func (s *scenario) handle(t *testing.T, td *datadriven.TestData) string {
 	switch td.Cmd {
 	case "design":
 		return s.redesign(t, td)
-	case "set", "outstanding":
-	default:
-		s.s.Tick()
-	}
-	b := s.s.Binding()
-	var err error
-	has := func(word string) bool { return td.HasArg(word) }
-	index := func() int {
-		if len(td.CmdArgs) == 0 {
-			td.Fatalf(t, "%s needs an index", td.Cmd)
-		}
-		i, err := strconv.Atoi(td.CmdArgs[0].Key)
-		if err != nil {
-			td.Fatalf(t, "%s: index %q: %v", td.Cmd, td.CmdArgs[0].Key, err)
-		}
-		return i
-	}
-	switch td.Cmd {
 	case "set":
-		for _, a := range td.CmdArgs {
-			v := len(a.Vals) == 0 || a.Vals[0] == "true"
-			if a.Key == "alloc-fail" {
-				s.dec.allocFail = v
-				continue
-			}
-			d, ok := decisionNames[a.Key]
-			if !ok {
-				td.Fatalf(t, "set: unknown decision %q", a.Key)
-			}
-			s.dec.d[d] = v
-		}
-		return "ok"
-	case "bind":
-		err = b.Bind()
-	case "pause":
-		err = b.Pause()
-	case "unbind":
-		err = b.Unbind()
-	case "work":
-		b.RunWorkItem()
-	case "complete-close":
-		b.CompleteClose()
-	case "restart":
-		err = b.Restart(!has("null"))
-	case "edit":
-		if err := s.s.EditStack(); err != nil {
-			return err.Error()
-		}
-	case "complete-open":
-		b.CompleteOpen(!has("fail"))
-	case "complete-send":
-		b.CompleteSend(index(), !has("fail"))
-	case "complete-oid":
-		b.CompleteOid(index(), !has("fail"))
-	case "indicate":
-		b.Indicate(index(), has("resources"))
-	case "write":
-		b.Write(uint32(index()))
+		return s.set(t, td)
+	case "outstanding":
+		return s.counters()
 	case "watchdog":
+		s.s.Tick()
+		b := s.s.Binding()
 		b.Overdue(sim.PauseBound + 1)
 		b.Overdue(sim.PendedBound + 1)
-	case "outstanding":
-		o := b.Outstanding()
-		return fmt.Sprintf("state=%s sends=%d oids=%d held=%d open-pending=%v close-pending=%v bind-pending=%v pnp=%v unbind-pending=%v",
-			b.State(), o.Sends, o.OIDs, o.HeldReceives, o.OpenPending, o.ClosePending, o.BindPending, o.PnP, o.UnbindPending)
-	default:
+		return s.output(nil)
+	}
+	k, ok := moveNames[td.Cmd]
+	if !ok {
 		td.Fatalf(t, "unknown command %q", td.Cmd)
 	}
+	return s.output(s.s.Apply(s.move(t, td, k)))
+}
+
+// move is the command's move with its arguments: an index or a count
+// first, then the words fail, null and resources.
+func (s *scenario) move(t *testing.T, td *datadriven.TestData, k sim.MoveKind) sim.Move {
+	m := sim.Move{Kind: k, OK: !td.HasArg("fail")}
+	switch k {
+	case sim.MoveRestart:
+		m.OK = !td.HasArg("null")
+	case sim.MoveIndicate:
+		m.N, m.OK = s.number(t, td), td.HasArg("resources")
+	case sim.MoveWrite:
+		m.N = s.number(t, td)
+	case sim.MoveCompleteSend, sim.MoveCompleteOid:
+		m.I = s.number(t, td)
+	}
+	return m
+}
+
+func (s *scenario) number(t *testing.T, td *datadriven.TestData) int {
+	if len(td.CmdArgs) == 0 {
+		td.Fatalf(t, "%s needs a number", td.Cmd)
+	}
+	n, err := strconv.Atoi(td.CmdArgs[0].Key)
 	if err != nil {
-		return "refused: " + err.Error()
+		td.Fatalf(t, "%s: %q: %v", td.Cmd, td.CmdArgs[0].Key, err)
 	}
-	out := strings.Join(s.s.Lines(), "\n")
-	if out == "" {
-		return "(nothing)"
+	return n
+}
+
+func (s *scenario) set(t *testing.T, td *datadriven.TestData) string {
+	for _, a := range td.CmdArgs {
+		v := len(a.Vals) == 0 || a.Vals[0] == "true"
+		if a.Key == "alloc-fail" {
+			s.dec.allocFail = v
+			continue
+		}
+		d, ok := decisionNames[a.Key]
+		if !ok {
+			td.Fatalf(t, "set: unknown decision %q", a.Key)
+		}
+		s.dec.d[d] = v
 	}
-	return out
+	return "ok"
+}
+
+// output is what a call printed, a refusal included (a refused move is
+// shown, never dropped), then the counters after it.
+func (s *scenario) output(err error) string {
+	lines := s.s.Lines()
+	if err != nil {
+		lines = append(lines, err.Error()) // "<move> refused: why"
+	}
+	if len(lines) == 0 {
+		lines = append(lines, "(nothing)")
+	}
+	return strings.Join(append(lines, s.counters()), "\n")
+}
+
+// counters is where the binding stands after the call: its state, what
+// the protocol holds and what NDIS waits for.
+func (s *scenario) counters() string {
+	b := s.s.Binding()
+	o, live := b.Outstanding(), b.Pools().LiveCount(pool.OwnerProtocol)
+	return fmt.Sprintf("=> %s pools=%d nbls=%d nbs=%d sends=%d oids=%d held=%d open-pending=%v close-pending=%v bind-pending=%v pnp=%v unbind-pending=%v",
+		b.State(), live.Pools, live.NBLs, live.NBs, o.Sends, o.OIDs, o.HeldReceives,
+		o.OpenPending, o.ClosePending, o.BindPending, o.PnP, o.UnbindPending)
 }
 
 // statsPoller is the configurable protocol plus what many real protocols

@@ -16,20 +16,20 @@ import (
 type mdlDataNoSize struct{ brokenBase }
 
 func (p *mdlDataNoSize) Write(nd *binding.NDIS, _ uint32) {
-	if !p.running() {
+	if !p.Running() {
 		return
 	}
-	nbl := nd.AllocateNetBufferList(p.nblPool, brokenCtx, p.ctxBackfill(nd, p.needs))
+	nbl := nd.AllocateNetBufferList(p.NBLPool, brokenCtx, p.ContextBackfill(nd, p.Needs))
 	if nbl.IsNull() {
 		return
 	}
-	nb := nd.AllocateNetBufferMdlAndData(p.nbPool) // from a pool created with DataSize 0
+	nb := nd.AllocateNetBufferMdlAndData(p.NBPool) // from a pool created with DataSize 0
 	if nb.IsNull() {
 		nd.FreeNetBufferList(nbl)
 		return
 	}
 	nd.LinkNetBuffer(nbl, nb)
-	p.send(nd, nbl)
+	p.Send(nd, nbl)
 }
 
 // headerByRetreat allocates its frames without backfill and lets the header
@@ -39,19 +39,19 @@ func (p *mdlDataNoSize) Write(nd *binding.NDIS, _ uint32) {
 type headerByRetreat struct{ brokenBase }
 
 func (p *headerByRetreat) Write(nd *binding.NDIS, bytes uint32) {
-	if !p.running() {
+	if !p.Running() {
 		return
 	}
-	nbl := nd.AllocateNetBufferAndNetBufferList(p.nblPool, brokenCtx, p.ctxBackfill(nd, p.needs), 1, 0, bytes)
+	nbl := nd.AllocateNetBufferAndNetBufferList(p.NBLPool, brokenCtx, p.ContextBackfill(nd, p.Needs), 1, 0, bytes)
 	if nbl.IsNull() {
 		return
 	}
 	// No unused data space: NDIS allocates brokenHdr plus the stack's backfill.
-	if nd.RetreatNetBufferDataStart(nd.FirstNB(nbl), brokenHdr, p.needs.DataBackfill) == pool.RetreatFailed {
+	if nd.RetreatNetBufferDataStart(nd.FirstNB(nbl), brokenHdr, p.Needs.DataBackfill) == pool.RetreatFailed {
 		nd.FreeNetBufferList(nbl) // the write fails
 		return
 	}
-	p.send(nd, nbl)
+	p.Send(nd, nbl)
 }
 
 // retreatNotReleased frees its completed sends as if the header had fitted
@@ -87,11 +87,11 @@ type statsAfterFree struct {
 }
 
 func (p *statsAfterFree) SendNetBufferListsComplete(nd *binding.NDIS, nbl pool.NBL, _ binding.Status, _ binding.SendCompleteFlags) {
-	p.freeSend(nd, nbl)
+	p.FreeSend(nd, nbl)
 	if nb := nd.FirstNB(nbl); !nb.IsNull() { // NET_BUFFER_LIST_FIRST_NB of a freed NBL
 		p.sent++
 	}
-	p.sendDone(nd)
+	p.SendDone(nd)
 }
 
 func init() {

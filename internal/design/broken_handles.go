@@ -20,10 +20,10 @@ type openInWorkItem struct {
 }
 
 func (p *openInWorkItem) BindAdapter(nd *binding.NDIS, bp oid.BindParameters) binding.Status {
-	p.reset()
-	p.state = fsm.Opening
-	p.needs = oid.Needs{DataBackfill: bp.DataBackFillSize, ContextBackfill: bp.ContextBackFillSize}
-	if !p.createPools(nd) {
+	p.Reset()
+	p.State = fsm.Opening
+	p.Needs = oid.Needs{DataBackfill: bp.DataBackFillSize, ContextBackfill: bp.ContextBackFillSize}
+	if !p.CreatePools(nd) {
 		return binding.StatusResources
 	}
 	p.openDeferred = true
@@ -35,10 +35,10 @@ func (p *openInWorkItem) WorkItem(nd *binding.NDIS) {
 		p.openDeferred = false
 		switch nd.OpenAdapter() {
 		case binding.StatusSuccess:
-			p.opened(nd)
+			p.Opened(nd)
 			nd.CompleteBindAdapter(binding.StatusSuccess)
 		case binding.StatusFailure:
-			p.freePools(nd)
+			p.FreePools(nd)
 			nd.CompleteBindAdapter(binding.StatusFailure)
 		}
 		return
@@ -74,15 +74,15 @@ func (p *closeOnSendError) WorkItem(nd *binding.NDIS) {
 type filterAfterClose struct{ brokenBase }
 
 func (p *filterAfterClose) UnbindAdapter(nd *binding.NDIS) binding.Status {
-	p.state = fsm.Closing
-	p.returnHeld(nd)
+	p.State = fsm.Closing
+	p.ReturnHeld(nd)
 	st := nd.CloseAdapter()
-	p.request(nd, oid.Request{Type: oid.Set, OID: oid.OIDGenCurrentPacketFilter, Value: 0})
+	p.Request(nd, oid.Request{Type: oid.Set, OID: oid.OIDGenCurrentPacketFilter, Value: 0})
 	if st == binding.StatusPending {
 		return binding.StatusPending
 	}
-	p.freePools(nd)
-	p.state = fsm.Unbound
+	p.FreePools(nd)
+	p.State = fsm.Unbound
 	return binding.StatusSuccess
 }
 
@@ -94,7 +94,7 @@ type pauseNotSupported struct{ brokenBase }
 func (p *pauseNotSupported) NetPnPEvent(nd *binding.NDIS, ev binding.PnPEvent) binding.Status {
 	switch ev.Kind {
 	case binding.NetEventRestart:
-		return p.restart(nd, ev)
+		return p.Restart(nd, ev)
 	}
 	return binding.StatusNotSupported
 }
@@ -115,30 +115,30 @@ type staleRestart struct {
 
 func (p *staleRestart) NetPnPEvent(nd *binding.NDIS, ev binding.PnPEvent) binding.Status {
 	if ev.Kind == binding.NetEventPause {
-		return p.pause(nd, ev)
+		return p.Pause(nd, ev)
 	}
 	p.restartEv, p.restartWaits, p.answered = ev, true, false
-	p.query = p.requestID()
-	_, res := p.request(nd, oid.Request{ID: p.query, Type: oid.Query, OID: oid.OIDBackfillRequirements})
+	p.query = p.RequestID()
+	_, res := p.Request(nd, oid.Request{ID: p.query, Type: oid.Query, OID: oid.OIDBackfillRequirements})
 	if res.Status == binding.StatusPending && !p.answered {
 		return binding.StatusPending
 	}
 	p.answered = true
-	return p.restart(nd, ev) // restartWaits is not cleared
+	return p.Restart(nd, ev) // restartWaits is not cleared
 }
 
 func (p *staleRestart) OidRequestComplete(nd *binding.NDIS, req oid.Request, _ oid.Result) {
 	if req.ID == p.query {
 		p.answered = true
 	}
-	p.oidDone(nd)
+	p.OIDDone(nd)
 }
 
 func (p *staleRestart) WorkItem(nd *binding.NDIS) {
 	p.brokenBase.WorkItem(nd)
 	if p.restartWaits && p.answered {
 		p.restartWaits = false
-		nd.CompleteNetPnPEvent(p.restartEv, p.restart(nd, p.restartEv))
+		nd.CompleteNetPnPEvent(p.restartEv, p.Restart(nd, p.restartEv))
 	}
 }
 
@@ -149,16 +149,16 @@ type restartFailsOnAlloc struct{ brokenBase }
 
 func (p *restartFailsOnAlloc) NetPnPEvent(nd *binding.NDIS, ev binding.PnPEvent) binding.Status {
 	if ev.Kind == binding.NetEventPause {
-		return p.pause(nd, ev)
+		return p.Pause(nd, ev)
 	}
 	if n, ok := ev.Restart.Needs(); ok {
-		p.needs = n
+		p.Needs = n
 	}
-	p.rebuild(nd)
-	if p.nblPool.IsNull() {
+	p.Rebuild(nd)
+	if p.NBLPool.IsNull() {
 		return binding.StatusResources
 	}
-	p.state = fsm.Running
+	p.State = fsm.Running
 	return binding.StatusSuccess
 }
 
@@ -170,18 +170,18 @@ type sourceHandleUnset struct{ brokenBase }
 const smallWrite = 128
 
 func (p *sourceHandleUnset) Write(nd *binding.NDIS, bytes uint32) {
-	if !p.running() {
+	if !p.Running() {
 		return
 	}
-	nbl := p.build(nd, p.needs.DataBackfill, p.ctxBackfill(nd, p.needs), bytes)
+	nbl := p.Build(nd, p.Needs.DataBackfill, p.ContextBackfill(nd, p.Needs), bytes)
 	if nbl.IsNull() {
 		return
 	}
 	if bytes >= smallWrite {
-		p.send(nd, nbl) // sets SourceHandle
+		p.Send(nd, nbl) // sets SourceHandle
 		return
 	}
-	p.sends++
+	p.Sends++
 	nd.SendNetBufferLists(nbl, 0) // the fast path
 }
 
@@ -190,7 +190,7 @@ func (p *sourceHandleUnset) Write(nd *binding.NDIS, bytes uint32) {
 // with an NB of its own, empty, which stays first in the chain.
 func newEmptyFirstNB() binding.Protocol {
 	cfg := separateBaseConfig()
-	cfg.nblPool.AllocateNetBuffer = true
+	cfg.NBLPool.AllocateNetBuffer = true
 	p := newBrokenBase(cfg)
 	return &p
 }

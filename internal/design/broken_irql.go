@@ -18,9 +18,9 @@ import (
 type pauseFromSendComplete struct{ brokenBase }
 
 func (p *pauseFromSendComplete) SendNetBufferListsComplete(nd *binding.NDIS, nbl pool.NBL, _ binding.Status, _ binding.SendCompleteFlags) {
-	p.freeSend(nd, nbl)
-	p.sends--
-	p.finishPause(nd) // NdisCompleteNetPnPEvent, here and now
+	p.FreeSend(nd, nbl)
+	p.Sends--
+	p.FinishPause(nd) // NdisCompleteNetPnPEvent, here and now
 }
 
 // closeFromOidComplete clears the packet filter at unbind and, when the set
@@ -34,24 +34,24 @@ type closeFromOidComplete struct {
 }
 
 func (p *closeFromOidComplete) UnbindAdapter(nd *binding.NDIS) binding.Status {
-	p.state = fsm.Closing
-	p.returnHeld(nd)
-	p.filter, p.filterDone, p.pended = p.requestID(), false, false
-	_, res := p.request(nd, oid.Request{ID: p.filter, Type: oid.Set, OID: oid.OIDGenCurrentPacketFilter, Value: 0})
+	p.State = fsm.Closing
+	p.ReturnHeld(nd)
+	p.filter, p.filterDone, p.pended = p.RequestID(), false, false
+	_, res := p.Request(nd, oid.Request{ID: p.filter, Type: oid.Set, OID: oid.OIDGenCurrentPacketFilter, Value: 0})
 	if res.Status == binding.StatusPending && !p.filterDone {
 		p.pended = true
 		return binding.StatusPending
 	}
-	return p.close(nd)
+	return p.CloseAdapter(nd)
 }
 
 func (p *closeFromOidComplete) OidRequestComplete(nd *binding.NDIS, req oid.Request, _ oid.Result) {
-	p.oidDone(nd)
+	p.OIDDone(nd)
 	if req.ID != p.filter {
 		return
 	}
 	p.filterDone = true
-	if p.pended && p.close(nd) == binding.StatusSuccess { // at DISPATCH_LEVEL half the time
+	if p.pended && p.CloseAdapter(nd) == binding.StatusSuccess { // at DISPATCH_LEVEL half the time
 		nd.CompleteUnbindAdapter()
 	}
 }
@@ -66,9 +66,9 @@ type waitInReceive struct {
 }
 
 func (p *waitInReceive) ReceiveNetBufferLists(nd *binding.NDIS, nbls []pool.NBL, flags binding.ReceiveFlags) {
-	kept := len(p.held)
+	kept := len(p.Held)
 	p.brokenBase.ReceiveNetBufferLists(nd, nbls, flags)
-	if len(p.held) > kept {
+	if len(p.Held) > kept {
 		nd.WaitEvent(&p.readPosted, 10)
 	}
 }
@@ -85,23 +85,23 @@ type lockAcrossWait struct {
 
 func (p *lockAcrossWait) NetPnPEvent(nd *binding.NDIS, ev binding.PnPEvent) binding.Status {
 	if ev.Kind != binding.NetEventPause {
-		return p.restart(nd, ev)
+		return p.Restart(nd, ev)
 	}
-	p.state = fsm.Pausing
-	p.returnHeld(nd)
+	p.State = fsm.Pausing
+	p.ReturnHeld(nd)
 	nd.AcquireSpinLock(&p.lock)
-	if p.sends > 0 {
+	if p.Sends > 0 {
 		nd.ResetEvent(&p.drained)
 		nd.WaitEvent(&p.drained, 0) // still holding the lock
 	}
 	nd.ReleaseSpinLock(&p.lock)
-	p.state = fsm.Paused
+	p.State = fsm.Paused
 	return binding.StatusSuccess
 }
 
 func (p *lockAcrossWait) SendNetBufferListsComplete(nd *binding.NDIS, nbl pool.NBL, _ binding.Status, _ binding.SendCompleteFlags) {
-	p.freeSend(nd, nbl)
-	if p.sends--; p.sends == 0 {
+	p.FreeSend(nd, nbl)
+	if p.Sends--; p.Sends == 0 {
 		nd.SetEvent(&p.drained)
 	}
 }
@@ -116,11 +116,11 @@ type lockHeldAtReturn struct {
 
 func (p *lockHeldAtReturn) Write(nd *binding.NDIS, bytes uint32) {
 	nd.AcquireSpinLock(&p.lock)
-	if !p.running() {
+	if !p.Running() {
 		return // the release is missing
 	}
 	nd.ReleaseSpinLock(&p.lock)
-	p.sendNew(nd, p.needs.DataBackfill, p.ctxBackfill(nd, p.needs), bytes)
+	p.SendNew(nd, p.Needs.DataBackfill, p.ContextBackfill(nd, p.Needs), bytes)
 }
 
 // dprLockInWrite counts its sends under a spin lock with
@@ -133,14 +133,14 @@ type dprLockInWrite struct {
 }
 
 func (p *dprLockInWrite) Write(nd *binding.NDIS, bytes uint32) {
-	if !p.running() {
+	if !p.Running() {
 		return
 	}
 	nd.DprAcquireSpinLock(&p.lock)
-	running := p.state == fsm.Running
+	running := p.State == fsm.Running
 	nd.DprReleaseSpinLock(&p.lock)
 	if running {
-		p.sendNew(nd, p.needs.DataBackfill, p.ctxBackfill(nd, p.needs), bytes)
+		p.SendNew(nd, p.Needs.DataBackfill, p.ContextBackfill(nd, p.Needs), bytes)
 	}
 }
 
@@ -159,8 +159,8 @@ func (p *releaseUnheld) SendNetBufferListsComplete(nd *binding.NDIS, nbl pool.NB
 		nd.ReleaseSpinLock(&p.lock) // and falls through to the release below
 	}
 	nd.ReleaseSpinLock(&p.lock)
-	p.freeSend(nd, nbl)
-	p.sendDone(nd)
+	p.FreeSend(nd, nbl)
+	p.SendDone(nd)
 }
 
 // lockReacquired takes its spin lock in Write to check the state and, still
@@ -173,23 +173,23 @@ type lockReacquired struct {
 
 func (p *lockReacquired) Write(nd *binding.NDIS, bytes uint32) {
 	nd.AcquireSpinLock(&p.lock)
-	if !p.running() {
+	if !p.Running() {
 		nd.ReleaseSpinLock(&p.lock)
 		return
 	}
 	p.countSend(nd) // takes the lock again
 	nd.ReleaseSpinLock(&p.lock)
-	if nbl := p.build(nd, p.needs.DataBackfill, p.ctxBackfill(nd, p.needs), bytes); !nbl.IsNull() {
+	if nbl := p.Build(nd, p.Needs.DataBackfill, p.ContextBackfill(nd, p.Needs), bytes); !nbl.IsNull() {
 		nd.SetSourceHandle(nbl)
 		nd.SendNetBufferLists(nbl, 0)
 	} else {
-		p.sends--
+		p.Sends--
 	}
 }
 
 func (p *lockReacquired) countSend(nd *binding.NDIS) {
 	nd.AcquireSpinLock(&p.lock)
-	p.sends++
+	p.Sends++
 	nd.ReleaseSpinLock(&p.lock)
 }
 
@@ -199,11 +199,11 @@ func (p *lockReacquired) countSend(nd *binding.NDIS) {
 type returnFlagInWorkItem struct{ brokenBase }
 
 func (p *returnFlagInWorkItem) WorkItem(nd *binding.NDIS) {
-	for _, nbl := range p.held {
+	for _, nbl := range p.Held {
 		nd.ReturnNetBufferLists(nbl, binding.ReturnDispatchLevel)
 	}
-	p.held = p.held[:0]
-	p.finishPending(nd)
+	p.Held = p.Held[:0]
+	p.FinishPending(nd)
 }
 
 func init() {

@@ -17,11 +17,11 @@ type pauseEarly struct{ brokenBase }
 
 func (p *pauseEarly) NetPnPEvent(nd *binding.NDIS, ev binding.PnPEvent) binding.Status {
 	if ev.Kind == binding.NetEventPause {
-		p.state = fsm.Paused
-		p.returnHeld(nd)
+		p.State = fsm.Paused
+		p.ReturnHeld(nd)
 		return binding.StatusSuccess // sends may still be in flight
 	}
-	return p.restart(nd, ev)
+	return p.Restart(nd, ev)
 }
 
 // pauseNoSignal defers the end of a pause to its work item, as it must,
@@ -34,20 +34,20 @@ type pauseNoSignal struct {
 }
 
 func (p *pauseNoSignal) SendNetBufferListsComplete(nd *binding.NDIS, nbl pool.NBL, _ binding.Status, _ binding.SendCompleteFlags) {
-	p.freeSend(nd, nbl)
-	if p.pausing && p.sends == 0 { // one too early: this send still counts
+	p.FreeSend(nd, nbl)
+	if p.Pausing && p.Sends == 0 { // one too early: this send still counts
 		p.drained = true
 	}
-	p.sends--
+	p.Sends--
 }
 
 func (p *pauseNoSignal) WorkItem(nd *binding.NDIS) {
-	p.returnHeld(nd)
+	p.ReturnHeld(nd)
 	if p.drained {
 		p.drained = false
-		p.finishPause(nd)
+		p.FinishPause(nd)
 	}
-	p.finishUnbind(nd)
+	p.FinishUnbind(nd)
 }
 
 // restartOidFailure queries the stack's needs at restart and pends the
@@ -64,10 +64,10 @@ type restartOidFailure struct {
 
 func (p *restartOidFailure) NetPnPEvent(nd *binding.NDIS, ev binding.PnPEvent) binding.Status {
 	if ev.Kind == binding.NetEventPause {
-		return p.pause(nd, ev)
+		return p.Pause(nd, ev)
 	}
-	p.answered, p.query = false, p.requestID()
-	_, res := p.request(nd, oid.Request{ID: p.query, Type: oid.Query, OID: oid.OIDBackfillRequirements})
+	p.answered, p.query = false, p.RequestID()
+	_, res := p.Request(nd, oid.Request{ID: p.query, Type: oid.Query, OID: oid.OIDBackfillRequirements})
 	switch {
 	case res.Status == binding.StatusPending && !p.answered:
 		p.pended = ev
@@ -77,16 +77,16 @@ func (p *restartOidFailure) NetPnPEvent(nd *binding.NDIS, ev binding.PnPEvent) b
 	}
 	p.query = 0
 	if res.Status == binding.StatusSuccess {
-		p.needs = res.Needs
+		p.Needs = res.Needs
 	}
-	return p.restart(nd, ev) // a failed query: the attributes stand in
+	return p.Restart(nd, ev) // a failed query: the attributes stand in
 }
 
 func (p *restartOidFailure) OidRequestComplete(nd *binding.NDIS, req oid.Request, res oid.Result) {
 	if req.ID == p.query {
 		p.answered, p.answer = true, res
 	}
-	p.oidDone(nd)
+	p.OIDDone(nd)
 }
 
 func (p *restartOidFailure) WorkItem(nd *binding.NDIS) {
@@ -96,8 +96,8 @@ func (p *restartOidFailure) WorkItem(nd *binding.NDIS) {
 	}
 	p.query = 0
 	if p.answer.Status == binding.StatusSuccess {
-		p.needs = p.answer.Needs
-		nd.CompleteNetPnPEvent(p.pended, p.restart(nd, p.pended))
+		p.Needs = p.answer.Needs
+		nd.CompleteNetPnPEvent(p.pended, p.Restart(nd, p.pended))
 	}
 	// a failure is logged, and the restart is left pended
 }
@@ -109,10 +109,10 @@ func (p *restartOidFailure) WorkItem(nd *binding.NDIS) {
 type closeOidPending struct{ brokenBase }
 
 func (p *closeOidPending) UnbindAdapter(nd *binding.NDIS) binding.Status {
-	p.state = fsm.Closing
-	p.returnHeld(nd)
-	p.request(nd, oid.Request{Type: oid.Set, OID: oid.OIDGenCurrentPacketFilter, Value: 0})
-	return p.close(nd) // the set may still be pending
+	p.State = fsm.Closing
+	p.ReturnHeld(nd)
+	p.Request(nd, oid.Request{Type: oid.Set, OID: oid.OIDGenCurrentPacketFilter, Value: 0})
+	return p.CloseAdapter(nd) // the set may still be pending
 }
 
 // oidBeforeOpen queries the frame size right after NdisOpenAdapterEx
@@ -125,7 +125,7 @@ type oidBeforeOpen struct {
 func (p *oidBeforeOpen) BindAdapter(nd *binding.NDIS, bp oid.BindParameters) binding.Status {
 	st := p.brokenBase.BindAdapter(nd, bp)
 	p.frameSize = oid.MaxFrameSize
-	if _, res := p.request(nd, oid.Request{Type: oid.Query, OID: oid.OIDGenMaximumFrameSize}); res.Status == binding.StatusSuccess {
+	if _, res := p.Request(nd, oid.Request{Type: oid.Query, OID: oid.OIDGenMaximumFrameSize}); res.Status == binding.StatusSuccess {
 		p.frameSize = res.Value
 	}
 	return st
@@ -135,7 +135,7 @@ func (p *oidBeforeOpen) OidRequestComplete(nd *binding.NDIS, req oid.Request, re
 	if req.OID == oid.OIDGenMaximumFrameSize && res.Status == binding.StatusSuccess {
 		p.frameSize = res.Value
 	}
-	p.oidDone(nd)
+	p.OIDDone(nd)
 }
 
 // openPendingAsSuccess tests NdisOpenAdapterEx's status with NT_SUCCESS,
@@ -144,19 +144,16 @@ func (p *oidBeforeOpen) OidRequestComplete(nd *binding.NDIS, req oid.Request, re
 type openPendingAsSuccess struct{ brokenBase }
 
 func (p *openPendingAsSuccess) BindAdapter(nd *binding.NDIS, bp oid.BindParameters) binding.Status {
-	p.reset()
-	p.state = fsm.Opening
-	p.needs = oid.Needs{DataBackfill: bp.DataBackFillSize, ContextBackfill: bp.ContextBackFillSize}
-	p.bindNeeds = p.needs
-	if !p.createPools(nd) {
+	p.BeginBind(bp)
+	if !p.CreatePools(nd) {
 		return binding.StatusResources
 	}
 	if st := nd.OpenAdapter(); st == binding.StatusSuccess || st == binding.StatusPending { // NT_SUCCESS
-		p.opened(nd)
+		p.Opened(nd)
 		return binding.StatusSuccess
 	}
-	p.freePools(nd)
-	p.state = fsm.Unbound
+	p.FreePools(nd)
+	p.State = fsm.Unbound
 	return binding.StatusFailure
 }
 
@@ -176,28 +173,28 @@ func (p *leakOnSendFailure) BindAdapter(nd *binding.NDIS, bp oid.BindParameters)
 }
 
 func (p *leakOnSendFailure) Write(nd *binding.NDIS, bytes uint32) {
-	if !p.running() {
+	if !p.Running() {
 		return
 	}
-	if nbl := p.build(nd, p.needs.DataBackfill, p.ctxBackfill(nd, p.needs), bytes); !nbl.IsNull() {
+	if nbl := p.Build(nd, p.Needs.DataBackfill, p.ContextBackfill(nd, p.Needs), bytes); !nbl.IsNull() {
 		p.refs++
-		p.send(nd, nbl)
+		p.Send(nd, nbl)
 	}
 }
 
 func (p *leakOnSendFailure) SendNetBufferListsComplete(nd *binding.NDIS, nbl pool.NBL, st binding.Status, _ binding.SendCompleteFlags) {
 	if st != binding.StatusSuccess {
-		p.sendDone(nd) // counts the error, wakes a pause, and returns early
+		p.SendDone(nd) // counts the error, wakes a pause, and returns early
 		return
 	}
-	p.freeSend(nd, nbl)
+	p.FreeSend(nd, nbl)
 	p.refs--
-	p.sendDone(nd)
+	p.SendDone(nd)
 }
 
 func (p *leakOnSendFailure) UnbindAdapter(nd *binding.NDIS) binding.Status {
-	p.state = fsm.Closing
-	p.returnHeld(nd)
+	p.State = fsm.Closing
+	p.ReturnHeld(nd)
 	if nd.CloseAdapter() == binding.StatusPending {
 		return binding.StatusPending
 	}
@@ -213,9 +210,9 @@ func (p *leakOnSendFailure) CloseAdapterComplete(nd *binding.NDIS) {
 // release drops the binding's own reference: the pools go when no NBL holds one.
 func (p *leakOnSendFailure) release(nd *binding.NDIS) {
 	if p.refs == 0 {
-		p.freePools(nd)
+		p.FreePools(nd)
 	}
-	p.state = fsm.Unbound
+	p.State = fsm.Unbound
 }
 
 // poolsLeaked frees its pools in ProtocolCloseAdapterCompleteEx only; when
@@ -225,12 +222,12 @@ func (p *leakOnSendFailure) release(nd *binding.NDIS) {
 type poolsLeaked struct{ brokenBase }
 
 func (p *poolsLeaked) UnbindAdapter(nd *binding.NDIS) binding.Status {
-	p.state = fsm.Closing
-	p.returnHeld(nd)
+	p.State = fsm.Closing
+	p.ReturnHeld(nd)
 	if nd.CloseAdapter() == binding.StatusPending {
 		return binding.StatusPending // CloseAdapterComplete frees the pools
 	}
-	p.state = fsm.Unbound
+	p.State = fsm.Unbound
 	return binding.StatusSuccess
 }
 
@@ -240,11 +237,11 @@ func (p *poolsLeaked) UnbindAdapter(nd *binding.NDIS) binding.Status {
 type closeNotWaited struct{ brokenBase }
 
 func (p *closeNotWaited) UnbindAdapter(nd *binding.NDIS) binding.Status {
-	p.state = fsm.Closing
-	p.returnHeld(nd)
+	p.State = fsm.Closing
+	p.ReturnHeld(nd)
 	nd.CloseAdapter() // PENDING is not looked at
-	p.freePools(nd)
-	p.state = fsm.Unbound
+	p.FreePools(nd)
+	p.State = fsm.Unbound
 	return binding.StatusSuccess
 }
 
@@ -263,12 +260,12 @@ const ringBytes = 64 << 10
 
 func newOidPanic() binding.Protocol {
 	p := &oidPanic{brokenBase: newBrokenBase(defaultBaseConfig())}
-	p.cfg.afterOpen = p.queryFrameSize
+	p.Config.AfterOpen = p.queryFrameSize
 	return p
 }
 
 func (p *oidPanic) queryFrameSize(nd *binding.NDIS) {
-	if _, res := p.request(nd, oid.Request{Type: oid.Query, OID: oid.OIDGenMaximumFrameSize}); res.Status != binding.StatusPending {
+	if _, res := p.Request(nd, oid.Request{Type: oid.Query, OID: oid.OIDGenMaximumFrameSize}); res.Status != binding.StatusPending {
 		p.sizeRing(res)
 	}
 }
@@ -281,7 +278,7 @@ func (p *oidPanic) OidRequestComplete(nd *binding.NDIS, req oid.Request, res oid
 	if req.OID == oid.OIDGenMaximumFrameSize {
 		p.sizeRing(res)
 	}
-	p.oidDone(nd)
+	p.OIDDone(nd)
 }
 
 // statsLoop counts the NBs of every completed send for its statistics, in a

@@ -15,7 +15,7 @@ import (
 // ULONGs, 12 bytes, never rounded up to MEMORY_ALLOCATION_ALIGNMENT.
 func newContextTwelve() binding.Protocol {
 	cfg := defaultBaseConfig()
-	cfg.nblPool.ContextSize = 12 // sizeof(SEND_CONTEXT): three ULONGs
+	cfg.NBLPool.ContextSize = 12 // sizeof(SEND_CONTEXT): three ULONGs
 	p := newBrokenBase(cfg)
 	return &p
 }
@@ -24,8 +24,8 @@ func newContextTwelve() binding.Protocol {
 // fAllocateNetBuffer FALSE, as if DataSize alone were enough.
 func newDataPoolWithoutNB() binding.Protocol {
 	cfg := defaultBaseConfig()
-	cfg.nblPool.AllocateNetBuffer = false
-	cfg.nblPool.DataSize = oid.MaxFrameSize + 14
+	cfg.NBLPool.AllocateNetBuffer = false
+	cfg.NBLPool.DataSize = oid.MaxFrameSize + 14
 	p := newBrokenBase(cfg)
 	return &p
 }
@@ -34,7 +34,7 @@ func newDataPoolWithoutNB() binding.Protocol {
 // its earlier separate-NB send path needed: fAllocateNetBuffer FALSE.
 func newCombinedNoNB() binding.Protocol {
 	cfg := defaultBaseConfig()
-	cfg.nblPool.AllocateNetBuffer = false
+	cfg.NBLPool.AllocateNetBuffer = false
 	p := newBrokenBase(cfg)
 	return &p
 }
@@ -44,7 +44,7 @@ func newCombinedNoNB() binding.Protocol {
 // NdisAllocateNetBuffer with its own MDL.
 func newNBOnDataPool() binding.Protocol {
 	cfg := separateBaseConfig()
-	cfg.nbPool.DataSize = oid.MaxFrameSize + 14
+	cfg.NBPool.DataSize = oid.MaxFrameSize + 14
 	p := newBrokenBase(cfg)
 	return &p
 }
@@ -55,10 +55,10 @@ func newNBOnDataPool() binding.Protocol {
 type unroundedBackfill struct{ brokenBase }
 
 func (p *unroundedBackfill) Write(nd *binding.NDIS, bytes uint32) {
-	if !p.running() {
+	if !p.Running() {
 		return
 	}
-	p.sendNew(nd, p.needs.DataBackfill, uint16(p.needs.ContextBackfill), bytes) // not rounded to MAA
+	p.SendNew(nd, p.Needs.DataBackfill, uint16(p.Needs.ContextBackfill), bytes) // not rounded to MAA
 }
 
 // restartFreesCache keeps a cache of preallocated NBLs for its sends. The
@@ -83,7 +83,7 @@ func (p *restartFreesCache) BindAdapter(nd *binding.NDIS, bp oid.BindParameters)
 // fill preallocates the cache; an allocation that fails leaves it short.
 func (p *restartFreesCache) fill(nd *binding.NDIS) {
 	for len(p.cache) < cachedNBLs {
-		nbl := p.build(nd, p.needs.DataBackfill, p.ctxBackfill(nd, p.needs), oid.MaxFrameSize)
+		nbl := p.Build(nd, p.Needs.DataBackfill, p.ContextBackfill(nd, p.Needs), oid.MaxFrameSize)
 		if nbl.IsNull() {
 			return
 		}
@@ -99,13 +99,13 @@ func (p *restartFreesCache) OpenAdapterComplete(nd *binding.NDIS, st binding.Sta
 }
 
 func (p *restartFreesCache) Write(nd *binding.NDIS, bytes uint32) {
-	if !p.running() {
+	if !p.Running() {
 		return
 	}
 	if n := len(p.cache); n > 0 {
 		nbl := p.cache[n-1]
 		p.cache = p.cache[:n-1]
-		p.send(nd, nbl)
+		p.Send(nd, nbl)
 		return
 	}
 	p.brokenBase.Write(nd, bytes)
@@ -115,9 +115,9 @@ func (p *restartFreesCache) SendNetBufferListsComplete(nd *binding.NDIS, nbl poo
 	if len(p.cache) < cachedNBLs {
 		p.cache = append(p.cache, nbl) // back into the cache for the next write
 	} else {
-		p.freeSend(nd, nbl)
+		p.FreeSend(nd, nbl)
 	}
-	p.sendDone(nd)
+	p.SendDone(nd)
 }
 
 func (p *restartFreesCache) UnbindAdapter(nd *binding.NDIS) binding.Status {
@@ -127,7 +127,7 @@ func (p *restartFreesCache) UnbindAdapter(nd *binding.NDIS) binding.Status {
 
 func (p *restartFreesCache) drain(nd *binding.NDIS) {
 	for _, nbl := range p.cache {
-		p.freeSend(nd, nbl)
+		p.FreeSend(nd, nbl)
 	}
 	p.cache = p.cache[:0]
 }
@@ -143,21 +143,21 @@ type rebuildInPause struct{ brokenBase }
 
 func (p *rebuildInPause) NetPnPEvent(nd *binding.NDIS, ev binding.PnPEvent) binding.Status {
 	if ev.Kind != binding.NetEventPause {
-		return p.restart(nd, ev)
+		return p.Restart(nd, ev)
 	}
-	st := p.pause(nd, ev)
+	st := p.Pause(nd, ev)
 	if st == binding.StatusSuccess {
-		p.rebuild(nd)
+		p.Rebuild(nd)
 	}
 	return st
 }
 
 func (p *rebuildInPause) WorkItem(nd *binding.NDIS) {
-	p.returnHeld(nd)
-	if p.pausing && p.sends == 0 {
-		p.rebuild(nd) // still Pausing: the pause completes below
+	p.ReturnHeld(nd)
+	if p.Pausing && p.Sends == 0 {
+		p.Rebuild(nd) // still Pausing: the pause completes below
 	}
-	p.finishPending(nd)
+	p.FinishPending(nd)
 }
 
 // rebuildOnOid learns the stack's needs by querying them at restart and
@@ -172,14 +172,14 @@ type rebuildOnOid struct {
 
 func (p *rebuildOnOid) NetPnPEvent(nd *binding.NDIS, ev binding.PnPEvent) binding.Status {
 	if ev.Kind == binding.NetEventPause {
-		return p.pause(nd, ev)
+		return p.Pause(nd, ev)
 	}
 	p.known = false
-	_, res := p.request(nd, oid.Request{Type: oid.Query, OID: oid.OIDBackfillRequirements})
+	_, res := p.Request(nd, oid.Request{Type: oid.Query, OID: oid.OIDBackfillRequirements})
 	if res.Status == binding.StatusSuccess {
-		p.needs, p.known = res.Needs, true
+		p.Needs, p.known = res.Needs, true
 	}
-	return p.restart(nd, binding.PnPEvent{Kind: binding.NetEventRestart}) // the needs it has, attributes unread
+	return p.Restart(nd, binding.PnPEvent{Kind: binding.NetEventRestart}) // the needs it has, attributes unread
 }
 
 func (p *rebuildOnOid) Write(nd *binding.NDIS, bytes uint32) {
@@ -190,12 +190,12 @@ func (p *rebuildOnOid) Write(nd *binding.NDIS, bytes uint32) {
 
 func (p *rebuildOnOid) OidRequestComplete(nd *binding.NDIS, req oid.Request, res oid.Result) {
 	if req.OID == oid.OIDBackfillRequirements && res.Status == binding.StatusSuccess {
-		p.needs, p.known = res.Needs, true
-		if !p.poolNeeds.Covers(p.needs) && p.sends == 0 {
-			p.rebuild(nd)
+		p.Needs, p.known = res.Needs, true
+		if !p.PoolNeeds.Covers(p.Needs) && p.Sends == 0 {
+			p.Rebuild(nd)
 		}
 	}
-	p.oidDone(nd)
+	p.OIDDone(nd)
 }
 
 // poolFreedTwice frees its pools at the top of the unbind but leaves the
@@ -204,13 +204,13 @@ func (p *rebuildOnOid) OidRequestComplete(nd *binding.NDIS, req oid.Request, res
 type poolFreedTwice struct{ brokenBase }
 
 func (p *poolFreedTwice) UnbindAdapter(nd *binding.NDIS) binding.Status {
-	p.state = fsm.Closing
-	p.returnHeld(nd)
-	nd.FreeNetBufferListPool(p.nblPool) // the handle is not cleared
+	p.State = fsm.Closing
+	p.ReturnHeld(nd)
+	nd.FreeNetBufferListPool(p.NBLPool) // the handle is not cleared
 	if nd.CloseAdapter() == binding.StatusPending {
 		return binding.StatusPending
 	}
-	p.nblPool = pool.NBLPool{}
+	p.NBLPool = pool.NBLPool{}
 	return binding.StatusSuccess
 }
 
@@ -219,13 +219,13 @@ func (p *poolFreedTwice) UnbindAdapter(nd *binding.NDIS) binding.Status {
 type allocUnchecked struct{ brokenBase }
 
 func (p *allocUnchecked) Write(nd *binding.NDIS, bytes uint32) {
-	if !p.running() {
+	if !p.Running() {
 		return
 	}
-	nbl := nd.AllocateNetBufferAndNetBufferList(p.nblPool, brokenCtx, p.ctxBackfill(nd, p.needs), 1,
-		p.needs.DataBackfill+brokenHdr, bytes)
+	nbl := nd.AllocateNetBufferAndNetBufferList(p.NBLPool, brokenCtx, p.ContextBackfill(nd, p.Needs), 1,
+		p.Needs.DataBackfill+brokenHdr, bytes)
 	nd.RetreatNetBufferDataStart(nd.FirstNB(nbl), brokenHdr, 0) // no NULL check
-	p.send(nd, nbl)
+	p.Send(nd, nbl)
 }
 
 func init() {
@@ -267,7 +267,7 @@ func init() {
 			Breaks:  rule.PoolFreedWithOutstanding,
 			New: func() binding.Protocol {
 				cfg := defaultBaseConfig()
-				cfg.bakeContext = true
+				cfg.BakeContext = true
 				return &restartFreesCache{brokenBase: newBrokenBase(cfg)}
 			},
 		},
@@ -289,7 +289,7 @@ func init() {
 			Breaks:  rule.PoolChangedWhileActive,
 			New: func() binding.Protocol {
 				cfg := defaultBaseConfig()
-				cfg.bakeContext = true
+				cfg.BakeContext = true
 				return &rebuildOnOid{brokenBase: newBrokenBase(cfg)}
 			},
 		},

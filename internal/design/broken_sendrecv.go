@@ -35,16 +35,16 @@ func (p *sendWhilePausing) NetPnPEvent(nd *binding.NDIS, ev binding.PnPEvent) bi
 
 func (p *sendWhilePausing) WorkItem(nd *binding.NDIS) {
 	p.brokenBase.WorkItem(nd)
-	if p.state == fsm.Paused {
+	if p.State == fsm.Paused {
 		p.paused = true // the work item finished the pended pause
 	}
 }
 
 func (p *sendWhilePausing) Write(nd *binding.NDIS, bytes uint32) {
-	if p.paused || p.nblPool.IsNull() { // should be: unless Running
+	if p.paused || p.NBLPool.IsNull() { // should be: unless Running
 		return
 	}
-	p.sendNew(nd, p.needs.DataBackfill, p.ctxBackfill(nd, p.needs), bytes)
+	p.SendNew(nd, p.Needs.DataBackfill, p.ContextBackfill(nd, p.Needs), bytes)
 }
 
 // sendAfterPause refuses writes only while a pause or an unbind is in
@@ -52,14 +52,14 @@ func (p *sendWhilePausing) Write(nd *binding.NDIS, bytes uint32) {
 type sendAfterPause struct{ brokenBase }
 
 func (p *sendAfterPause) Write(nd *binding.NDIS, bytes uint32) {
-	switch p.state {
+	switch p.State {
 	case fsm.Pausing, fsm.Closing, fsm.Unbound: // should be: unless Running
 		return
 	}
-	if p.nblPool.IsNull() {
+	if p.NBLPool.IsNull() {
 		return
 	}
-	p.sendNew(nd, p.needs.DataBackfill, p.ctxBackfill(nd, p.needs), bytes)
+	p.SendNew(nd, p.Needs.DataBackfill, p.ContextBackfill(nd, p.Needs), bytes)
 }
 
 // heartbeat sends one preallocated heartbeat frame from its periodic timer
@@ -79,7 +79,7 @@ func (p *heartbeat) BindAdapter(nd *binding.NDIS, bp oid.BindParameters) binding
 // that the next tick builds it for the stack's current needs.
 func (p *heartbeat) NetPnPEvent(nd *binding.NDIS, ev binding.PnPEvent) binding.Status {
 	if ev.Kind == binding.NetEventRestart && !p.beat.IsNull() {
-		p.freeSend(nd, p.beat)
+		p.FreeSend(nd, p.beat)
 		p.beat = pool.NBL{}
 	}
 	return p.brokenBase.NetPnPEvent(nd, ev)
@@ -87,20 +87,20 @@ func (p *heartbeat) NetPnPEvent(nd *binding.NDIS, ev binding.PnPEvent) binding.S
 
 func (p *heartbeat) WorkItem(nd *binding.NDIS) {
 	p.brokenBase.WorkItem(nd)
-	if !p.running() {
+	if !p.Running() {
 		return
 	}
 	if p.beat.IsNull() {
-		if p.beat = p.build(nd, p.needs.DataBackfill, p.ctxBackfill(nd, p.needs), 64); p.beat.IsNull() {
+		if p.beat = p.Build(nd, p.Needs.DataBackfill, p.ContextBackfill(nd, p.Needs), 64); p.beat.IsNull() {
 			return
 		}
 	}
-	p.send(nd, p.beat) // the last beat may still be in flight
+	p.Send(nd, p.beat) // the last beat may still be in flight
 }
 
 func (p *heartbeat) SendNetBufferListsComplete(nd *binding.NDIS, nbl pool.NBL, st binding.Status, _ binding.SendCompleteFlags) {
 	if nbl == p.beat {
-		p.sendDone(nd) // kept for the next tick
+		p.SendDone(nd) // kept for the next tick
 		return
 	}
 	p.brokenBase.SendNetBufferListsComplete(nd, nbl, st, 0)
@@ -108,7 +108,7 @@ func (p *heartbeat) SendNetBufferListsComplete(nd *binding.NDIS, nbl pool.NBL, s
 
 func (p *heartbeat) UnbindAdapter(nd *binding.NDIS) binding.Status {
 	if !p.beat.IsNull() {
-		p.freeSend(nd, p.beat)
+		p.FreeSend(nd, p.beat)
 		p.beat = pool.NBL{}
 	}
 	return p.brokenBase.UnbindAdapter(nd)
@@ -121,10 +121,10 @@ func (p *heartbeat) UnbindAdapter(nd *binding.NDIS) binding.Status {
 type backfillFromBind struct{ brokenBase }
 
 func (p *backfillFromBind) Write(nd *binding.NDIS, bytes uint32) {
-	if !p.running() {
+	if !p.Running() {
 		return
 	}
-	p.sendNew(nd, p.bindNeeds.DataBackfill, p.ctxBackfill(nd, p.needs), bytes)
+	p.SendNew(nd, p.BindNeeds.DataBackfill, p.ContextBackfill(nd, p.Needs), bytes)
 }
 
 // noContextBackfill passes ContextBackFill 0, as the NDIS sample driver
@@ -132,10 +132,10 @@ func (p *backfillFromBind) Write(nd *binding.NDIS, bytes uint32) {
 type noContextBackfill struct{ brokenBase }
 
 func (p *noContextBackfill) Write(nd *binding.NDIS, bytes uint32) {
-	if !p.running() {
+	if !p.Running() {
 		return
 	}
-	p.sendNew(nd, p.needs.DataBackfill, 0, bytes)
+	p.SendNew(nd, p.Needs.DataBackfill, 0, bytes)
 }
 
 // keepResources queues every received NBL for a pending read, without
@@ -145,8 +145,8 @@ type keepResources struct{ brokenBase }
 
 func (p *keepResources) ReceiveNetBufferLists(nd *binding.NDIS, nbls []pool.NBL, _ binding.ReceiveFlags) {
 	for _, nbl := range nbls {
-		if p.state == fsm.Running && len(p.held) < brokenMaxHeld {
-			p.held = append(p.held, nbl)
+		if p.State == fsm.Running && len(p.Held) < brokenMaxHeld {
+			p.Held = append(p.Held, nbl)
 		} else {
 			nd.ReturnNetBufferLists(nbl, 0)
 		}
@@ -158,11 +158,11 @@ func (p *keepResources) ReceiveNetBufferLists(nd *binding.NDIS, nbls []pool.NBL,
 type doubleReturn struct{ brokenBase }
 
 func (p *doubleReturn) WorkItem(nd *binding.NDIS) {
-	for _, nbl := range p.held {
+	for _, nbl := range p.Held {
 		nd.ReturnNetBufferLists(nbl, 0)
 	}
 	// p.held = p.held[:0] is missing
-	p.finishPending(nd)
+	p.FinishPending(nd)
 }
 
 func init() {

@@ -17,7 +17,7 @@ func (p *freeOrder) SendNetBufferListsComplete(nd *binding.NDIS, nbl pool.NBL, _
 	nb := nd.FirstNB(nbl)
 	nd.FreeNetBufferList(nbl) // the NB is still linked to it
 	nd.FreeNetBuffer(nb)
-	p.sendDone(nd)
+	p.SendDone(nd)
 }
 
 // freePreallocNB moved from separate NBs to the combined call and kept the
@@ -28,7 +28,7 @@ type freePreallocNB struct{ brokenBase }
 func (p *freePreallocNB) SendNetBufferListsComplete(nd *binding.NDIS, nbl pool.NBL, _ binding.Status, _ binding.SendCompleteFlags) {
 	nd.FreeNetBuffer(nd.FirstNB(nbl))
 	nd.FreeNetBufferList(nbl)
-	p.sendDone(nd)
+	p.SendDone(nd)
 }
 
 // doubleFree completes a failed write through the same helper its Write
@@ -40,13 +40,13 @@ func (p *doubleFree) SendNetBufferListsComplete(nd *binding.NDIS, nbl pool.NBL, 
 	if st != binding.StatusSuccess {
 		p.failWrite(nd, nbl)
 	}
-	p.freeSend(nd, nbl)
-	p.sendDone(nd)
+	p.FreeSend(nd, nbl)
+	p.SendDone(nd)
 }
 
 // failWrite completes the application's write with an error and releases
 // the NBL built for it.
-func (p *doubleFree) failWrite(nd *binding.NDIS, nbl pool.NBL) { p.freeSend(nd, nbl) }
+func (p *doubleFree) failWrite(nd *binding.NDIS, nbl pool.NBL) { p.FreeSend(nd, nbl) }
 
 // advanceAfterFree undoes its header retreat in the send-complete handler,
 // but only after it has handed the NBL back to the pool.
@@ -54,9 +54,9 @@ type advanceAfterFree struct{ brokenBase }
 
 func (p *advanceAfterFree) SendNetBufferListsComplete(nd *binding.NDIS, nbl pool.NBL, _ binding.Status, _ binding.SendCompleteFlags) {
 	nb := nd.FirstNB(nbl)
-	p.freeSend(nd, nbl)
+	p.FreeSend(nd, nbl)
 	nd.AdvanceNetBufferDataStart(nb, brokenHdr, false) // the NB went with its NBL
-	p.sendDone(nd)
+	p.SendDone(nd)
 }
 
 // freeReceived drains its receive queue the way it drains the queue of
@@ -65,11 +65,11 @@ func (p *advanceAfterFree) SendNetBufferListsComplete(nd *binding.NDIS, nbl pool
 type freeReceived struct{ brokenBase }
 
 func (p *freeReceived) WorkItem(nd *binding.NDIS) {
-	for _, nbl := range p.held {
+	for _, nbl := range p.Held {
 		nd.FreeNetBufferList(nbl)
 	}
-	p.held = p.held[:0]
-	p.finishPending(nd)
+	p.Held = p.Held[:0]
+	p.FinishPending(nd)
 }
 
 // relinkRetry retries a failed send in a fresh NBL, moving the payload NB
@@ -78,17 +78,17 @@ func (p *freeReceived) WorkItem(nd *binding.NDIS) {
 type relinkRetry struct{ brokenBase }
 
 func (p *relinkRetry) SendNetBufferListsComplete(nd *binding.NDIS, nbl pool.NBL, st binding.Status, _ binding.SendCompleteFlags) {
-	if st != binding.StatusSuccess && p.running() {
-		if retry := nd.AllocateNetBufferList(p.nblPool, brokenCtx, p.ctxBackfill(nd, p.needs)); !retry.IsNull() {
+	if st != binding.StatusSuccess && p.Running() {
+		if retry := nd.AllocateNetBufferList(p.NBLPool, brokenCtx, p.ContextBackfill(nd, p.Needs)); !retry.IsNull() {
 			nd.LinkNetBuffer(retry, nd.FirstNB(nbl)) // still linked into nbl
 			nd.FreeNetBufferList(nbl)
-			p.sendDone(nd)
-			p.send(nd, retry)
+			p.SendDone(nd)
+			p.Send(nd, retry)
 			return
 		}
 	}
-	p.freeSend(nd, nbl)
-	p.sendDone(nd)
+	p.FreeSend(nd, nbl)
+	p.SendDone(nd)
 }
 
 // nullChainOffset allocates its NBL with a NULL MDL chain, to chain the
@@ -97,13 +97,13 @@ func (p *relinkRetry) SendNetBufferListsComplete(nd *binding.NDIS, nbl pool.NBL,
 type nullChainOffset struct{ brokenBase }
 
 func (p *nullChainOffset) Write(nd *binding.NDIS, bytes uint32) {
-	if !p.running() {
+	if !p.Running() {
 		return
 	}
-	nbl := nd.AllocateNetBufferAndNetBufferList(p.nblPool, brokenCtx, p.ctxBackfill(nd, p.needs), 0,
-		p.needs.DataBackfill+brokenHdr, 0)
+	nbl := nd.AllocateNetBufferAndNetBufferList(p.NBLPool, brokenCtx, p.ContextBackfill(nd, p.Needs), 0,
+		p.Needs.DataBackfill+brokenHdr, 0)
 	if !nbl.IsNull() {
-		p.send(nd, nbl) // (chaining the MDLs in is not modelled)
+		p.Send(nd, nbl) // (chaining the MDLs in is not modelled)
 	}
 }
 

@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/ndissim/ndissim/binding"
+	"github.com/ndissim/ndissim/designkit"
 	"github.com/ndissim/ndissim/pool"
 	"github.com/ndissim/ndissim/rule"
 	"github.com/ndissim/ndissim/sim"
@@ -214,7 +215,9 @@ func TestBrokenReferenceDesigns(t *testing.T) {
 	pended, ok := sim.Lookup("ndisprot-pended")
 	require.True(t, ok)
 	baked := defaultBaseConfig()
-	baked.bakeContext = true
+	baked.BakeContext = true
+	waits := designkit.DefaultConfig()
+	waits.Wait = true
 	for _, c := range []struct {
 		d      sim.Design
 		runs   int
@@ -223,9 +226,10 @@ func TestBrokenReferenceDesigns(t *testing.T) {
 		{ndisprot.Design(), 20_000, false},
 		{pended.Design(), 20_000, false},
 		{brokenRefDesign("configurable", Configurable(DefaultConfig())), 20_000, false},
-		{brokenRefDesign("broken-base", brokenBaseFactory(defaultBaseConfig())), 5_000, true},
-		{brokenRefDesign("broken-base-separate", brokenBaseFactory(separateBaseConfig())), 5_000, true},
-		{brokenRefDesign("broken-base-baked", brokenBaseFactory(baked)), 5_000, true},
+		{brokenRefDesign("broken-base", designkit.Protocol(defaultBaseConfig())), 5_000, true},
+		{brokenRefDesign("broken-base-separate", designkit.Protocol(separateBaseConfig())), 5_000, true},
+		{brokenRefDesign("broken-base-baked", designkit.Protocol(baked)), 5_000, true},
+		{brokenRefDesign("designkit-waits", designkit.Protocol(waits)), 5_000, true},
 	} {
 		t.Run(c.d.Name, func(t *testing.T) {
 			rep, err := sim.Check(context.Background(), c.d, sim.CheckOptions{Seed: sim.DefaultSeed, Runs: c.runs})
@@ -240,10 +244,6 @@ func TestBrokenReferenceDesigns(t *testing.T) {
 			t.Logf("%s: %d runs, %d steps, warnings %v", c.d.Name, rep.Runs, rep.Steps, brokenRules(rep.Findings))
 		})
 	}
-}
-
-func brokenBaseFactory(cfg baseConfig) func() binding.Protocol {
-	return func() binding.Protocol { p := newBrokenBase(cfg); return &p }
 }
 
 // brokenRefDesign is a correct protocol on the stack the broken designs use.

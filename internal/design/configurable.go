@@ -2,6 +2,7 @@ package design
 
 import (
 	"github.com/ndissim/ndissim/binding"
+	"github.com/ndissim/ndissim/designkit"
 	"github.com/ndissim/ndissim/oid"
 	"github.com/ndissim/ndissim/pool"
 )
@@ -33,7 +34,7 @@ type configurable struct {
 	running   bool
 	needs     oid.Needs
 	poolNeeds oid.Needs // what the pools were sized for
-	sendPools
+	designkit.Pools
 	sends int
 	held  []pool.NBL
 	query needsQuery
@@ -58,20 +59,20 @@ func (p *configurable) BindAdapter(nd *binding.NDIS, bp oid.BindParameters) bind
 	if !ok {
 		return binding.StatusResources
 	}
-	p.sendPools = pools
+	p.Pools = pools
 	switch nd.OpenAdapter() {
 	case binding.StatusSuccess:
 		return p.opened(nd)
 	case binding.StatusPending:
 		return binding.StatusPending
 	}
-	p.freePools(nd)
+	p.FreePools(nd)
 	return binding.StatusFailure
 }
 
 func (p *configurable) OpenAdapterComplete(nd *binding.NDIS, st binding.Status) {
 	if st != binding.StatusSuccess {
-		p.freePools(nd)
+		p.FreePools(nd)
 		nd.CompleteBindAdapter(binding.StatusFailure)
 		return
 	}
@@ -150,8 +151,8 @@ func (p *configurable) startRunning(nd *binding.NDIS) bool {
 			return false
 		}
 		if ok {
-			p.freePools(nd)
-			p.sendPools = pools
+			p.FreePools(nd)
+			p.Pools = pools
 		}
 	}
 	p.running = true
@@ -183,12 +184,12 @@ func (p *configurable) UnbindAdapter(nd *binding.NDIS) binding.Status {
 	if nd.CloseAdapter() == binding.StatusPending {
 		return binding.StatusPending
 	}
-	p.freePools(nd)
+	p.FreePools(nd)
 	return binding.StatusSuccess
 }
 
 func (p *configurable) CloseAdapterComplete(nd *binding.NDIS) {
-	p.freePools(nd)
+	p.FreePools(nd)
 	nd.CompleteUnbindAdapter()
 }
 
@@ -218,18 +219,9 @@ func (p *configurable) ReceiveNetBufferLists(nd *binding.NDIS, nbls []pool.NBL, 
 		if p.cfg.Receive.Hold && p.running {
 			p.held = append(p.held, nbl)
 		} else {
-			nd.ReturnNetBufferLists(nbl, returnFlags(flags))
+			nd.ReturnNetBufferLists(nbl, designkit.ReturnFlagsOf(flags))
 		}
 	}
-}
-
-// returnFlags says NDIS_RETURN_FLAGS_DISPATCH_LEVEL when the receive
-// handler was told it runs at DISPATCH_LEVEL, and nothing otherwise.
-func returnFlags(f binding.ReceiveFlags) binding.ReturnFlags {
-	if f&binding.ReceiveDispatchLevel != 0 {
-		return binding.ReturnDispatchLevel
-	}
-	return 0
 }
 
 // WorkItem returns the held receives and finishes, at PASSIVE_LEVEL,

@@ -23,7 +23,7 @@ func (p *freeNBLThenNB) SendNetBufferListsComplete(nd *binding.NDIS, nbl pool.NB
 	nb := nd.FirstNB(nbl) // read while the NBL is live
 	nd.FreeNetBufferList(nbl)
 	nd.FreeNetBuffer(nb)
-	p.sendDone(nd)
+	p.SendDone(nd)
 }
 
 // cacheFrame is the data a cached NB describes: a whole frame buffer, kept
@@ -60,10 +60,10 @@ func (p *nbCache) BindAdapter(nd *binding.NDIS, bp oid.BindParameters) binding.S
 }
 
 func (p *nbCache) Write(nd *binding.NDIS, _ uint32) {
-	if !p.running() {
+	if !p.Running() {
 		return // the write fails: the binding is not running
 	}
-	nbl := nd.AllocateNetBufferList(p.nblPool, brokenCtx, p.ctxBackfill(nd, p.needs))
+	nbl := nd.AllocateNetBufferList(p.NBLPool, brokenCtx, p.ContextBackfill(nd, p.Needs))
 	if nbl.IsNull() {
 		return
 	}
@@ -75,14 +75,14 @@ func (p *nbCache) Write(nd *binding.NDIS, _ uint32) {
 	nd.LinkNetBuffer(nbl, c.nb)
 	nd.RetreatNetBufferDataStart(c.nb, brokenHdr, 0) // in place: the NB has the room
 	p.push(nd, &p.busy, c)
-	p.send(nd, nbl)
+	p.Send(nd, nbl)
 }
 
 // take is a cached NB with room for the stack's backfill as it is now, or a
 // new one. A cached NB made for a smaller stack is freed, not sent: the
 // stack below would have to allocate for each of its sends.
 func (p *nbCache) take(nd *binding.NDIS) (cachedNB, bool) {
-	need := p.needs.DataBackfill
+	need := p.Needs.DataBackfill
 	for {
 		c, ok := p.pop(nd)
 		if !ok {
@@ -93,7 +93,7 @@ func (p *nbCache) take(nd *binding.NDIS) (cachedNB, bool) {
 		}
 		nd.FreeNetBuffer(c.nb)
 	}
-	nb := nd.AllocateNetBuffer(p.nbPool, 1, need+brokenHdr, cacheFrame)
+	nb := nd.AllocateNetBuffer(p.NBPool, 1, need+brokenHdr, cacheFrame)
 	return cachedNB{nb: nb, room: need}, !nb.IsNull()
 }
 
@@ -103,7 +103,7 @@ func (p *nbCache) SendNetBufferListsComplete(nd *binding.NDIS, nbl pool.NBL, _ b
 	nd.UnlinkNetBuffer(nbl, nb)
 	nd.FreeNetBufferList(nbl)
 	p.recycle(nd, nb)
-	p.sendDone(nd)
+	p.SendDone(nd)
 }
 
 // recycle moves nb from the busy list back to the cache.

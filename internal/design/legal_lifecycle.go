@@ -2,6 +2,7 @@ package design
 
 import (
 	"github.com/ndissim/ndissim/binding"
+	"github.com/ndissim/ndissim/designkit"
 	"github.com/ndissim/ndissim/fsm"
 	"github.com/ndissim/ndissim/oid"
 	"github.com/ndissim/ndissim/rule"
@@ -18,37 +19,28 @@ import (
 // likes), only discouraged (PoolChangedWhileActive).
 type lazyPools struct{ brokenBase }
 
+// BindAdapter opens the adapter without making pools.
 func (p *lazyPools) BindAdapter(nd *binding.NDIS, bp oid.BindParameters) binding.Status {
-	p.reset()
-	p.state = fsm.Opening
-	p.needs = oid.Needs{DataBackfill: bp.DataBackFillSize, ContextBackfill: bp.ContextBackFillSize}
-	switch nd.OpenAdapter() {
-	case binding.StatusSuccess:
-		p.opened(nd)
-		return binding.StatusSuccess
-	case binding.StatusPending:
-		return binding.StatusPending
-	}
-	p.state = fsm.Unbound
-	return binding.StatusFailure
+	p.BeginBind(bp)
+	return p.Open(nd)
 }
 
 func (p *lazyPools) NetPnPEvent(nd *binding.NDIS, ev binding.PnPEvent) binding.Status {
 	if ev.Kind == binding.NetEventPause {
-		return p.pause(nd, ev)
+		return p.Pause(nd, ev)
 	}
 	if n, ok := ev.Restart.Needs(); ok {
-		p.needs = n // sized at every allocation: nothing to rebuild
+		p.Needs = n // sized at every allocation: nothing to rebuild
 	}
-	p.state = fsm.Running
+	p.State = fsm.Running
 	return binding.StatusSuccess
 }
 
 func (p *lazyPools) Write(nd *binding.NDIS, bytes uint32) {
-	if p.state != fsm.Running {
+	if p.State != fsm.Running {
 		return
 	}
-	if p.nblPool.IsNull() && !p.createPools(nd) {
+	if p.NBLPool.IsNull() && !p.CreatePools(nd) {
 		return // the write fails; the next one tries again
 	}
 	p.brokenBase.Write(nd, bytes)
@@ -56,57 +48,12 @@ func (p *lazyPools) Write(nd *binding.NDIS, bytes uint32) {
 
 // driverPools creates its pools once, at its first bind, and keeps them for
 // the life of the driver: every later bind uses them, and no unbind frees
-// them (ResourcesKeptPastUnbind: NDIS cannot tell them from a leak).
-type driverPools struct {
-	brokenBase
-	driver sendPools
-}
-
-func (p *driverPools) BindAdapter(nd *binding.NDIS, bp oid.BindParameters) binding.Status {
-	p.reset()
-	p.state = fsm.Opening
-	p.needs = oid.Needs{DataBackfill: bp.DataBackFillSize, ContextBackfill: bp.ContextBackFillSize}
-	if p.driver.nblPool.IsNull() {
-		if !p.createPools(nd) {
-			return binding.StatusResources
-		}
-		p.driver = p.sendPools
-	}
-	p.sendPools = p.driver
-	switch nd.OpenAdapter() {
-	case binding.StatusSuccess:
-		p.opened(nd)
-		return binding.StatusSuccess
-	case binding.StatusPending:
-		return binding.StatusPending
-	}
-	p.state = fsm.Unbound
-	return binding.StatusFailure
-}
-
-func (p *driverPools) OpenAdapterComplete(nd *binding.NDIS, st binding.Status) {
-	if st != binding.StatusSuccess {
-		p.state = fsm.Unbound
-		nd.CompleteBindAdapter(binding.StatusFailure)
-		return
-	}
-	p.opened(nd)
-	nd.CompleteBindAdapter(binding.StatusSuccess)
-}
-
-func (p *driverPools) UnbindAdapter(nd *binding.NDIS) binding.Status {
-	p.state = fsm.Closing
-	p.returnHeld(nd)
-	if nd.CloseAdapter() == binding.StatusPending {
-		return binding.StatusPending
-	}
-	p.state = fsm.Unbound
-	return binding.StatusSuccess
-}
-
-func (p *driverPools) CloseAdapterComplete(nd *binding.NDIS) {
-	p.state = fsm.Unbound
-	nd.CompleteUnbindAdapter()
+// them (ResourcesKeptPastUnbind: NDIS cannot tell them from a leak). It is
+// designkit's DriverPools setting.
+func newDriverPools() binding.Protocol {
+	cfg := defaultBaseConfig()
+	cfg.DriverPools = true
+	return designkit.Protocol(cfg)()
 }
 
 // goodbyeSend tells its peer it is going away: its pause handler sends one
@@ -116,18 +63,18 @@ type goodbyeSend struct{ brokenBase }
 
 func (p *goodbyeSend) NetPnPEvent(nd *binding.NDIS, ev binding.PnPEvent) binding.Status {
 	if ev.Kind != binding.NetEventPause {
-		return p.restart(nd, ev)
+		return p.Restart(nd, ev)
 	}
-	p.state = fsm.Pausing
-	p.returnHeld(nd)
-	if !p.nblPool.IsNull() {
-		p.sendNew(nd, p.needs.DataBackfill, p.ctxBackfill(nd, p.needs), 64) // goodbye
+	p.State = fsm.Pausing
+	p.ReturnHeld(nd)
+	if !p.NBLPool.IsNull() {
+		p.SendNew(nd, p.Needs.DataBackfill, p.ContextBackfill(nd, p.Needs), 64) // goodbye
 	}
-	if p.sends == 0 {
-		p.state = fsm.Paused
+	if p.Sends == 0 {
+		p.State = fsm.Paused
 		return binding.StatusSuccess
 	}
-	p.pausing, p.pauseEv = true, ev
+	p.Pausing, p.PauseEvent = true, ev
 	return binding.StatusPending
 }
 
@@ -142,16 +89,16 @@ type closeOidPendingLegal struct {
 }
 
 func (p *closeOidPendingLegal) UnbindAdapter(nd *binding.NDIS) binding.Status {
-	p.state = fsm.Closing
-	p.returnHeld(nd)
-	p.filter = p.requestID()
-	p.request(nd, oid.Request{ID: p.filter, Type: oid.Set, OID: oid.OIDGenCurrentPacketFilter, Value: 0})
+	p.State = fsm.Closing
+	p.ReturnHeld(nd)
+	p.filter = p.RequestID()
+	p.Request(nd, oid.Request{ID: p.filter, Type: oid.Set, OID: oid.OIDGenCurrentPacketFilter, Value: 0})
 	nd.InitializeEvent(&p.closed)
 	if nd.CloseAdapter() == binding.StatusPending {
 		nd.WaitEvent(&p.closed, 0)
 	}
-	p.freePools(nd)
-	p.state = fsm.Unbound
+	p.FreePools(nd)
+	p.State = fsm.Unbound
 	return binding.StatusSuccess
 }
 
@@ -161,7 +108,7 @@ func (p *closeOidPendingLegal) OidRequestComplete(nd *binding.NDIS, req oid.Requ
 	if req.ID == p.filter {
 		p.filter = 0
 	}
-	p.oidDone(nd)
+	p.OIDDone(nd)
 }
 
 // legalDesigns are the legal patterns, each with the warning it draws.
@@ -177,7 +124,7 @@ var legalDesigns = []struct {
 	{sim.GoDesign{
 		Name:    "legal-driver-pools",
 		Summary: "legal: pools created at the first bind and kept for the life of the driver, across binds",
-		New:     func() binding.Protocol { return &driverPools{brokenBase: newBrokenBase(defaultBaseConfig())} },
+		New:     newDriverPools,
 	}, []rule.Name{rule.ResourcesKeptPastUnbind}},
 	{sim.GoDesign{
 		Name:    "legal-goodbye-send",

@@ -2,6 +2,7 @@ package design
 
 import (
 	"github.com/ndissim/ndissim/binding"
+	"github.com/ndissim/ndissim/designkit"
 	"github.com/ndissim/ndissim/oid"
 	"github.com/ndissim/ndissim/pool"
 )
@@ -18,7 +19,7 @@ func (p *ndisprot) ReceiveNetBufferLists(nd *binding.NDIS, nbls []pool.NBL, flag
 	if p.state != protRunning {
 		for _, nbl := range nbls {
 			if canPend {
-				nd.ReturnNetBufferLists(nbl, returnFlags(flags))
+				nd.ReturnNetBufferLists(nbl, designkit.ReturnFlagsOf(flags))
 			}
 		}
 		return
@@ -32,7 +33,7 @@ func (p *ndisprot) ReceiveNetBufferLists(nd *binding.NDIS, nbls []pool.NBL, flag
 			p.queueReceive(nd, queued{nbl: local, local: true})
 		}
 		if canPend {
-			nd.ReturnNetBufferLists(nbl, returnFlags(flags))
+			nd.ReturnNetBufferLists(nbl, designkit.ReturnFlagsOf(flags))
 		}
 	}
 }
@@ -103,4 +104,24 @@ func (p *ndisprot) OidRequestComplete(nd *binding.NDIS, req oid.Request, res oid
 	p.req.result = res
 	nd.SetEvent(&p.req.event)
 	p.ioDone(nd)
+}
+
+// queued is a receive on ndisprot's queue.
+type queued struct {
+	nbl   pool.NBL
+	local bool // a copy in the protocol's own NBL, freed; else returned
+}
+
+// ndisprotPools creates the sample's two NBL pools.
+func ndisprotPools(nd *binding.NDIS) (send, recv pool.NBLPool, ok bool) {
+	send = nd.AllocateNetBufferListPool(ndisprotSendPool)
+	if send.IsNull() {
+		return send, recv, false
+	}
+	recv = nd.AllocateNetBufferListPool(ndisprotRecvPool)
+	if recv.IsNull() {
+		nd.FreeNetBufferListPool(send)
+		return pool.NBLPool{}, recv, false
+	}
+	return send, recv, true
 }

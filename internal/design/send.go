@@ -2,6 +2,7 @@ package design
 
 import (
 	"github.com/ndissim/ndissim/binding"
+	"github.com/ndissim/ndissim/designkit"
 	"github.com/ndissim/ndissim/pool"
 )
 
@@ -14,21 +15,10 @@ func (p *configurable) sizing() (data, ctxBackfill uint32) {
 	return p.needs.DataBackfill, p.needs.ContextBackfill
 }
 
-// clampContext rounds a context size up to MAA, as the USHORT parameters
-// need; a need beyond what a USHORT holds is capped (the design can do no
-// better).
-func clampContext(v uint32, maa uint32) uint16 {
-	r := (v + maa - 1) / maa * maa
-	if r > 0xFFFF-0xF {
-		r = 0xFFFF &^ (maa - 1)
-	}
-	return uint16(r)
-}
-
 // newPools creates the pools the configuration names, sized for the needs
 // known now when the sizing is per pool. It returns them rather than
 // installing them, so that a rebuild keeps the old pools when it fails.
-func (p *configurable) newPools(nd *binding.NDIS) (sendPools, bool) {
+func (p *configurable) newPools(nd *binding.NDIS) (designkit.Pools, bool) {
 	maa := nd.MAA()
 	c := p.cfg.NBLPool
 	params := pool.NBLPoolParameters{
@@ -36,13 +26,13 @@ func (p *configurable) newPools(nd *binding.NDIS) (sendPools, bool) {
 		AllocateNetBuffer: c.AllocateNetBuffer, DataSize: c.DataSize, PoolTag: p.tag,
 	}
 	if p.cfg.Sizing == SizingPool {
-		params.ContextSize = clampContext(uint32(c.ContextSize)+uint32(clampContext(p.needs.ContextBackfill, maa)), maa)
+		params.ContextSize = designkit.AlignContext(uint32(c.ContextSize)+uint32(designkit.AlignContext(p.needs.ContextBackfill, maa)), maa)
 		if params.DataSize > 0 {
 			params.DataSize += p.needs.DataBackfill
 		}
 	}
-	var s sendPools
-	if s.nblPool = nd.AllocateNetBufferListPool(params); s.nblPool.IsNull() {
+	var s designkit.Pools
+	if s.NBLPool = nd.AllocateNetBufferListPool(params); s.NBLPool.IsNull() {
 		return s, false
 	}
 	if nb := p.cfg.NBPool; nb != nil {
@@ -50,8 +40,8 @@ func (p *configurable) newPools(nd *binding.NDIS) (sendPools, bool) {
 		if p.cfg.Sizing == SizingPool && size > 0 {
 			size += p.needs.DataBackfill
 		}
-		if s.nbPool = nd.AllocateNetBufferPool(pool.NBPoolParameters{DataSize: size, PoolTag: p.tag}); s.nbPool.IsNull() {
-			s.freePools(nd)
+		if s.NBPool = nd.AllocateNetBufferPool(pool.NBPoolParameters{DataSize: size, PoolTag: p.tag}); s.NBPool.IsNull() {
+			s.FreePools(nd)
 			return s, false
 		}
 	}
@@ -64,29 +54,29 @@ func (p *configurable) newPools(nd *binding.NDIS) (sendPools, bool) {
 // as a real protocol does when it writes it. NULL when an allocation failed.
 func (p *configurable) buildSend(nd *binding.NDIS, bytes uint32) pool.NBL {
 	data, need := p.sizing()
-	ctxBackfill := clampContext(need, nd.MAA())
+	ctxBackfill := designkit.AlignContext(need, nd.MAA())
 	hdr := p.cfg.Send.Header
 	ctx := p.cfg.NBLPool.ContextSize
 	if p.cfg.Send.API == SendCombined {
-		nbl := nd.AllocateNetBufferAndNetBufferList(p.nblPool, ctx, ctxBackfill, 1, data+hdr, bytes)
+		nbl := nd.AllocateNetBufferAndNetBufferList(p.NBLPool, ctx, ctxBackfill, 1, data+hdr, bytes)
 		if !nbl.IsNull() && hdr > 0 {
 			nd.RetreatNetBufferDataStart(nd.FirstNB(nbl), hdr, 0)
 		}
 		return nbl
 	}
-	nbl := nd.AllocateNetBufferList(p.nblPool, ctx, ctxBackfill)
+	nbl := nd.AllocateNetBufferList(p.NBLPool, ctx, ctxBackfill)
 	if nbl.IsNull() {
 		return nbl
 	}
 	for range p.cfg.Send.NetBuffers {
 		var nb pool.NB
 		if p.cfg.NBPool.DataSize > 0 {
-			nb = nd.AllocateNetBufferMdlAndData(p.nbPool)
+			nb = nd.AllocateNetBufferMdlAndData(p.NBPool)
 			if !nb.IsNull() {
 				nd.AdvanceNetBufferDataStart(nb, data, false)
 			}
 		} else {
-			nb = nd.AllocateNetBuffer(p.nbPool, 1, data+hdr, bytes)
+			nb = nd.AllocateNetBuffer(p.NBPool, 1, data+hdr, bytes)
 			if !nb.IsNull() && hdr > 0 {
 				nd.RetreatNetBufferDataStart(nb, hdr, 0)
 			}

@@ -1,4 +1,4 @@
-package properties
+package gopterx
 
 import (
 	"fmt"
@@ -10,6 +10,7 @@ import (
 	"github.com/leanovate/gopter"
 	"github.com/leanovate/gopter/commands"
 
+	"github.com/ndissim/ndissim/properties"
 	"github.com/ndissim/ndissim/sim"
 )
 
@@ -20,7 +21,7 @@ import (
 // shrinking, the same invariants in the postconditions. Both are single
 // threaded (Options.Workers 1; gopter's Workers 1). Run them with
 //
-//	go test ./properties/ -run '^$' -bench . -benchmem
+//	go test ./properties/gopterx/ -run '^$' -bench . -benchmem
 //
 // The gopter sub-benchmarks report their time as a multiple of check's
 // (x-check-time, x-check-ns/move): run the check sub-benchmark with them.
@@ -47,7 +48,7 @@ func (t *benchT) Fatalf(format string, args ...any) {
 // failed. dir must be fresh, or saved traces would be replayed first.
 func checkPath(tb testing.TB, d sim.Design, seed uint64, runs int, dir string) (failed bool, shrunk int) {
 	t := &benchT{TB: tb}
-	Check(t, d, Options{Runs: runs, Seed: seed, Workers: 1, FailDir: dir})
+	properties.Check(t, d, properties.Options{Runs: runs, Seed: seed, Workers: 1, FailDir: dir})
 	return t.failed, t.moves
 }
 
@@ -124,13 +125,13 @@ func benchFind(b *testing.B, d sim.Design) {
 		ns[0] = float64(b.Elapsed().Nanoseconds()) / float64(b.N)
 	})
 	b.Run("engine-search-only", func(b *testing.B) {
-		e := newEngine(d)
-		c := &checker{d: d}
+		e := sim.NewEngine(d)
+		e.SetObserver(properties.CheckInvariants)
 		found := 0
 		for i := range b.N {
 			seed := uint64(i)*10_000 + 1
 			for r := range 10_000 {
-				if c.judge(e.Run(seed+uint64(r))) != nil {
+				if res := e.Run(seed + uint64(r)); res.Observed != nil || res.Err() != nil {
 					found++
 					break
 				}

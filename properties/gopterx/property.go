@@ -1,16 +1,19 @@
-package properties
+package gopterx
 
 import (
+	"sync"
+
 	"github.com/leanovate/gopter"
 	"github.com/leanovate/gopter/prop"
 
+	"github.com/ndissim/ndissim/properties"
 	"github.com/ndissim/ndissim/sim"
 )
 
 // Case is the value Property generates and shrinks: a sequence of steps,
 // plus where its shrinker resumes (internal).
 type Case struct {
-	Steps  Sequence
+	Steps  properties.Sequence
 	resume int
 }
 
@@ -30,7 +33,7 @@ func (c Case) String() string { return c.Steps.String() }
 // by reaching TestParameters.MaxShrinkCount; keep that well above the
 // sequence length (the default, 1000, is).
 func Property(d sim.Design) gopter.Prop {
-	p := &drivers{d: withWorkload(d)}
+	p := &runners{d: d}
 	return prop.ForAll(func(c Case) *gopter.PropResult {
 		out := p.run(c.Steps)
 		if !out.Failed() {
@@ -43,13 +46,13 @@ func Property(d sim.Design) gopter.Prop {
 // GenSequence generates legal sequences of d's moves, size steps long, the
 // way the engine draws moves, without shrinking.
 func GenSequence(d sim.Design) gopter.Gen {
-	p := &drivers{d: withWorkload(d)}
+	p := &runners{d: d}
 	return func(params *gopter.GenParameters) *gopter.GenResult {
 		return gopter.NewGenResult(p.generate(params), gopter.NoShrinker)
 	}
 }
 
-func genCase(p *drivers) gopter.Gen {
+func genCase(p *runners) gopter.Gen {
 	return func(params *gopter.GenParameters) *gopter.GenResult {
 		return gopter.NewGenResult(Case{Steps: p.generate(params)}, p.shrinkCase)
 	}
@@ -58,37 +61,67 @@ func genCase(p *drivers) gopter.Gen {
 // generate draws a sequence of params.MaxSize legal steps, running them as
 // it goes so that each is drawn among the moves legal at its point. It
 // stops after the first step that breaks an invariant.
-func (p *drivers) generate(params *gopter.GenParameters) Sequence {
-	dr := p.get()
-	defer p.put(dr)
-	dr.reset(false)
-	var buf []Op
-	seq := make(Sequence, 0, params.MaxSize)
+func (p *runners) generate(params *gopter.GenParameters) properties.Sequence {
+	r := p.get()
+	defer p.put(r)
+	r.Reset(false)
+	seq := make(properties.Sequence, 0, params.MaxSize)
 	for len(seq) < params.MaxSize {
-		s := randomStep(params.Rng, dr.observe(), p.d.Workload, buf)
-		dr.apply(s)
+		s := drawStep(r.Observe(), r.Workload(), params.Rng)
+		r.Apply(s)
 		seq = append(seq, s)
-		if CheckInvariants(dr.s.Binding()) != nil {
+		if properties.CheckInvariants(r.Binding()) != nil {
 			break
 		}
 	}
 	return seq
 }
 
+// runners keeps runners of one design for reuse: generating and checking a
+// case replays sequences many times.
+type runners struct {
+	d    sim.Design
+	mu   sync.Mutex
+	free []*properties.Runner
+}
+
+func (p *runners) get() *properties.Runner {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if n := len(p.free); n > 0 {
+		r := p.free[n-1]
+		p.free = p.free[:n-1]
+		return r
+	}
+	return properties.NewRunner(p.d)
+}
+
+func (p *runners) put(r *properties.Runner) {
+	p.mu.Lock()
+	p.free = append(p.free, r)
+	p.mu.Unlock()
+}
+
+func (p *runners) run(seq properties.Sequence) properties.Outcome {
+	r := p.get()
+	defer p.put(r)
+	return r.Run(seq, false)
+}
+
 // An edit is one shrink candidate: delete steps [at, at+n), or (n == 0)
 // replace step at with step.
 type edit struct {
 	at, n int
-	step  Step
+	step  properties.Step
 }
 
-func (e edit) apply(seq Sequence) Sequence {
+func (e edit) apply(seq properties.Sequence) properties.Sequence {
 	if e.n == 0 {
-		out := append(Sequence(nil), seq...)
+		out := append(properties.Sequence(nil), seq...)
 		out[e.at] = e.step
 		return out
 	}
-	out := make(Sequence, 0, len(seq)-e.n)
+	out := make(properties.Sequence, 0, len(seq)-e.n)
 	return append(append(out, seq[:e.at]...), seq[e.at+e.n:]...)
 }
 
@@ -100,7 +133,7 @@ func (e edit) apply(seq Sequence) Sequence {
 // single deletions fails: 1-minimal. The list is rotated to start where the
 // previous successful candidate was, so a long sequence is not rescanned
 // from its start after every deletion.
-func (p *drivers) shrinkCase(v interface{}) gopter.Shrink {
+func (p *runners) shrinkCase(v interface{}) gopter.Shrink {
 	c := v.(Case)
 	seq := c.Steps
 	var edits []edit
@@ -135,67 +168,64 @@ func (p *drivers) shrinkCase(v interface{}) gopter.Shrink {
 	}
 }
 
-// simplify lists simpler versions of s, simplest first.
-func simplify(s Step) []Step {
-	var out []Step
-	if s.Fate != (Fate{}) {
+// simplify lists simpler versions of s, simplest first: without its
+// choices (every decision the simplest), each nonzero choice lowered to 0,
+// then simpler arguments (the first index, an OK status, the smallest
+// sizes).
+func simplify(s properties.Step) []properties.Step {
+	var out []properties.Step
+	with := func(f func(*properties.Step)) {
 		t := s
-		t.Fate = Fate{}
+		t.Choices = append([]uint32(nil), s.Choices...)
+		f(&t)
 		out = append(out, t)
-		bits := 0
-		for _, m := range s.Fate {
-			for ; m != 0; m &= m - 1 {
-				bits++
-			}
-		}
-		if bits > 1 {
-			for k, m := range s.Fate {
-				for j := range 8 {
-					if m&(1<<j) != 0 {
-						t := s
-						t.Fate[k] &^= 1 << j
-						out = append(out, t)
-					}
+	}
+	if nonzero(s.Choices) > 0 {
+		with(func(t *properties.Step) { t.Choices = nil })
+		if nonzero(s.Choices) > 1 {
+			for i, c := range s.Choices {
+				if c != 0 {
+					with(func(t *properties.Step) { t.Choices[i] = 0 })
 				}
 			}
 		}
 	}
-	with := func(f func(*Step)) {
-		t := s
-		f(&t)
-		out = append(out, t)
+	if s.Teardown {
+		return out
 	}
-	switch s.Op {
-	case OpCompleteSend, OpCompleteOid:
+	switch s.Kind {
+	case sim.MoveCompleteSend, sim.MoveCompleteOid:
 		if s.I > 0 {
-			with(func(t *Step) { t.I = 0 })
+			with(func(t *properties.Step) { t.I = 0 })
 		}
 		if !s.OK {
-			with(func(t *Step) { t.OK = true })
+			with(func(t *properties.Step) { t.OK = true })
 		}
-	case OpCompleteOpen, OpRestart:
+	case sim.MoveCompleteOpen, sim.MoveRestart:
 		if !s.OK {
-			with(func(t *Step) { t.OK = true })
+			with(func(t *properties.Step) { t.OK = true })
 		}
-	case OpWrite:
+	case sim.MoveWrite:
 		if s.N > 64 {
-			with(func(t *Step) { t.N = 64 })
+			with(func(t *properties.Step) { t.N = 64 })
 		}
-	case OpIndicate:
+	case sim.MoveIndicate:
 		if s.N > 1 {
-			with(func(t *Step) { t.N = 1 })
+			with(func(t *properties.Step) { t.N = 1 })
 		}
 		if s.OK {
-			with(func(t *Step) { t.OK = false })
+			with(func(t *properties.Step) { t.OK = false })
 		}
 	}
 	return out
 }
 
-// withWorkload gives a design without a workload the default one.
-func withWorkload(d sim.Design) sim.Design {
-	if d.Workload == (sim.Workload{}) {
-		d.Workload = sim.DefaultWorkload
+func nonzero(cs []uint32) int {
+	n := 0
+	for _, c := range cs {
+		if c != 0 {
+			n++
+		}
 	}
-	return d
+	return n
 }

@@ -1,4 +1,4 @@
-package properties
+package gopterx
 
 import (
 	"testing"
@@ -7,6 +7,7 @@ import (
 	"github.com/leanovate/gopter/commands"
 
 	_ "github.com/ndissim/ndissim/internal/design" // registers ndisprot
+	"github.com/ndissim/ndissim/properties"
 	"github.com/ndissim/ndissim/rule"
 	"github.com/ndissim/ndissim/sim"
 )
@@ -90,11 +91,11 @@ func TestPropertyShrinksToOneMinimal(t *testing.T) {
 				seq := arg.Arg.(Case).Steps
 				orig := arg.OrigArg.(Case).Steps
 				t.Logf("seed %d: %d steps shrunk to %d in %d shrinks: %s", seed, len(orig), len(seq), arg.Shrinks, seq)
-				out := Replay(c.d, seq, false)
+				out := properties.Replay(c.d, seq, false)
 				if !out.Failed() {
 					t.Fatalf("seed %d: the shrunk sequence %s does not fail: %v", seed, seq, out.Err)
 				}
-				var ie *InvariantError
+				var ie *properties.InvariantError
 				if !asInvariant(out.Err, &ie) || string(ie.Rule) != c.rule {
 					t.Fatalf("seed %d: the shrunk sequence fails with %v, want rule %s", seed, out.Err, c.rule)
 				}
@@ -120,8 +121,8 @@ func TestPropertyShrinksRegisteredBrokenDesignsToOneMinimal(t *testing.T) {
 				t.Fatalf("status %s, want FAILED (the design breaks %s)", res.Status, g.Breaks)
 			}
 			seq := res.Args[0].Arg.(Case).Steps
-			out := Replay(d, seq, false)
-			var ie *InvariantError
+			out := properties.Replay(d, seq, false)
+			var ie *properties.InvariantError
 			if !asInvariant(out.Err, &ie) {
 				t.Fatalf("the shrunk sequence %s does not fail: %v", seq, out.Err)
 			}
@@ -136,11 +137,11 @@ func TestPropertyShrinksRegisteredBrokenDesignsToOneMinimal(t *testing.T) {
 	}
 }
 
-func requireOneMinimal(t *testing.T, d sim.Design, seq Sequence) {
+func requireOneMinimal(t *testing.T, d sim.Design, seq properties.Sequence) {
 	t.Helper()
 	for i := range seq {
-		del := append(append(Sequence(nil), seq[:i]...), seq[i+1:]...)
-		if out := Replay(d, del, false); out.Failed() {
+		del := append(append(properties.Sequence(nil), seq[:i]...), seq[i+1:]...)
+		if out := properties.Replay(d, del, false); out.Failed() {
 			t.Errorf("not 1-minimal: without step %d (%s) the sequence %s still fails: %v", i, seq[i], del, out.Err)
 		}
 	}
@@ -148,7 +149,7 @@ func requireOneMinimal(t *testing.T, d sim.Design, seq Sequence) {
 
 // Counterexamples found once are kept as Replay regression tests.
 func TestReplayRegressions(t *testing.T) {
-	seq := Sequence{{Op: OpBind}, {Op: OpRestart, OK: true}, {Op: OpWrite, N: 64}, {Op: OpCompleteSend, OK: true}}
+	seq := properties.Sequence{properties.Do(sim.Move{Kind: sim.MoveBind}), properties.Do(sim.Move{Kind: sim.MoveRestart, OK: true}), properties.Do(sim.Move{Kind: sim.MoveWrite, N: 64}), properties.Do(sim.Move{Kind: sim.MoveCompleteSend, OK: true})}
 	for _, c := range []struct {
 		d    sim.Design
 		want string // invariant broken, "" for none
@@ -156,9 +157,9 @@ func TestReplayRegressions(t *testing.T) {
 		{simpleDesign("simple", noBug), ""},
 		{simpleDesign("free-nb-twice", freeNBTwice), "live-xor-free"},
 	} {
-		out := Replay(c.d, seq, true)
+		out := properties.Replay(c.d, seq, true)
 		got := ""
-		var ie *InvariantError
+		var ie *properties.InvariantError
 		if asInvariant(out.Err, &ie) {
 			got = ie.Invariant
 		} else if out.Err != nil {
@@ -168,9 +169,9 @@ func TestReplayRegressions(t *testing.T) {
 			t.Errorf("%s: broke %q, want %q; trace:\n%s", c.d.Name, got, c.want, joinLines(out.Lines))
 		}
 	}
-	pause := Sequence{{Op: OpBind}, {Op: OpRestart, OK: true}, {Op: OpWrite, N: 64}, {Op: OpPause}}
-	out := Replay(simpleDesign("pause-early", pauseEarly), pause, false)
-	var ie *InvariantError
+	pause := properties.Sequence{properties.Do(sim.Move{Kind: sim.MoveBind}), properties.Do(sim.Move{Kind: sim.MoveRestart, OK: true}), properties.Do(sim.Move{Kind: sim.MoveWrite, N: 64}), properties.Do(sim.Move{Kind: sim.MovePause})}
+	out := properties.Replay(simpleDesign("pause-early", pauseEarly), pause, false)
+	var ie *properties.InvariantError
 	if !asInvariant(out.Err, &ie) || ie.Invariant != "pause-drains" || out.Steps != 4 {
 		t.Errorf("pause-early: %v after %d steps, want pause-drains at step 4", out.Err, out.Steps)
 	}
@@ -178,15 +179,15 @@ func TestReplayRegressions(t *testing.T) {
 
 func TestReplayRejectsIllegalSteps(t *testing.T) {
 	d := simpleDesign("simple", noBug)
-	for _, seq := range []Sequence{
-		{{Op: OpRestart}},                                         // not bound
-		{{Op: OpBind}, {Op: OpBind}},                              // bound already
-		{{Op: OpBind}, {Op: OpCompleteSend}},                      // nothing sent
-		{{Op: OpBind}, {Op: OpIndicate, N: 1}},                    // not running
-		{{Op: OpBind}, {Op: OpRestart, OK: true}, {Op: OpUnbind}}, // NDIS pauses first
+	for _, seq := range []properties.Sequence{
+		{properties.Do(sim.Move{Kind: sim.MoveRestart})},                                                                                                       // not bound
+		{properties.Do(sim.Move{Kind: sim.MoveBind}), properties.Do(sim.Move{Kind: sim.MoveBind})},                                                             // bound already
+		{properties.Do(sim.Move{Kind: sim.MoveBind}), properties.Do(sim.Move{Kind: sim.MoveCompleteSend})},                                                     // nothing sent
+		{properties.Do(sim.Move{Kind: sim.MoveBind}), properties.Do(sim.Move{Kind: sim.MoveIndicate, N: 1})},                                                   // not running
+		{properties.Do(sim.Move{Kind: sim.MoveBind}), properties.Do(sim.Move{Kind: sim.MoveRestart, OK: true}), properties.Do(sim.Move{Kind: sim.MoveUnbind})}, // NDIS pauses first
 	} {
-		if out := Replay(d, seq, false); out.Err != ErrIllegalStep || out.Failed() {
-			t.Errorf("%s: %v, want ErrIllegalStep", seq, out.Err)
+		if out := properties.Replay(d, seq, false); out.Err != properties.ErrIllegalStep || out.Failed() {
+			t.Errorf("%s: %v, want properties.ErrIllegalStep", seq, out.Err)
 		}
 	}
 }

@@ -1,21 +1,24 @@
-package properties
+package gopterx
 
 import (
 	"fmt"
+	"math/rand"
 	"sync"
 
 	"github.com/leanovate/gopter"
 	"github.com/leanovate/gopter/commands"
 
+	"github.com/ndissim/ndissim/properties"
 	"github.com/ndissim/ndissim/sim"
 )
 
 // Commands returns the stateful test of d for gopter's commands package:
-// the commands are the environment's moves (Step), the system under test is
-// a binding running a fresh instance of d, and the model is what NDIS
-// expects of the binding (Observation). Preconditions offer only the moves
-// NDIS could make in the model's state; postconditions check every invariant
-// on the binding, and that it is where the model expects it.
+// the commands are the environment's moves (properties.Step), the system
+// under test is a binding running a fresh instance of d, and the model is
+// what NDIS expects of the binding (properties.Observation). Preconditions
+// offer only the moves NDIS could make in the model's state;
+// postconditions check every invariant on the binding, and that it is
+// where the model expects it.
 //
 // What NDIS expects depends on the design's own answers (a bind may pend, a
 // write may send or not), which a model cannot know in advance. So the
@@ -28,16 +31,16 @@ import (
 // then each step's own simplifications; Property shrinks further, to a
 // 1-minimal sequence.
 func Commands(d sim.Design) commands.Commands {
-	d = withWorkload(d)
-	h := &cmdHarness{d: d, shadow: newDriver(d)}
-	initial := &model{obs: h.shadow.observe()}
+	h := &cmdHarness{shadow: properties.NewRunner(d)}
+	w := h.shadow.Workload()
+	initial := &model{obs: h.shadow.Observe()}
 	return &commands.ProtoCommands{
-		NewSystemUnderTestFunc: func(commands.State) commands.SystemUnderTest { return newDriver(d) },
+		NewSystemUnderTestFunc: func(commands.State) commands.SystemUnderTest { return properties.NewRunner(d) },
 		InitialStateGen:        gopter.Gen(func(*gopter.GenParameters) *gopter.GenResult { return gopter.NewGenResult(initial, gopter.NoShrinker) }),
 		GenCommandFunc: func(st commands.State) gopter.Gen {
 			m := st.(*model)
 			return func(p *gopter.GenParameters) *gopter.GenResult {
-				return gopter.NewGenResult(command{step: randomStep(p.Rng, m.obs, d.Workload, nil), h: h}, shrinkCommand)
+				return gopter.NewGenResult(command{step: drawStep(m.obs, w, p.Rng), h: h}, shrinkCommand)
 			}
 		},
 	}
@@ -48,12 +51,12 @@ func Commands(d sim.Design) commands.Commands {
 type model struct {
 	id   uint64
 	prev *model
-	step Step
-	obs  Observation
+	step properties.Step
+	obs  properties.Observation
 }
 
-func (m *model) steps() Sequence {
-	var out Sequence
+func (m *model) steps() properties.Sequence {
+	var out properties.Sequence
 	for x := m; x != nil && x.prev != nil; x = x.prev {
 		out = append(out, x.step)
 	}
@@ -72,45 +75,44 @@ func (m *model) String() string {
 // the run, each shrink), so the shadow usually just applies the next step;
 // when asked about another history it replays that one from the start.
 type cmdHarness struct {
-	d      sim.Design
 	mu     sync.Mutex
-	shadow *driver
+	shadow *properties.Runner
 	at     uint64 // the model the shadow is at
 	last   uint64
 }
 
-func (h *cmdHarness) next(m *model, s Step) *model {
+func (h *cmdHarness) next(m *model, s properties.Step) *model {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if h.at != m.id {
-		h.shadow.reset(false)
+		h.shadow.Reset(false)
 		for _, st := range m.steps() {
-			h.shadow.apply(st)
+			h.shadow.Apply(st)
 		}
 	}
-	h.shadow.apply(s)
+	h.shadow.Apply(s)
 	h.last++
 	h.at = h.last
-	return &model{id: h.last, prev: m, step: s, obs: h.shadow.observe()}
+	return &model{id: h.last, prev: m, step: s, obs: h.shadow.Observe()}
 }
 
 // command is one Step as a gopter command.
 type command struct {
-	step Step
+	step properties.Step
 	h    *cmdHarness
 }
 
 // result is what Run observed on the system under test.
 type result struct {
 	legal bool
-	obs   Observation
+	obs   properties.Observation
 	err   error
 }
 
 func (c command) Run(sut commands.SystemUnderTest) commands.Result {
-	dr := sut.(*driver)
-	legal := dr.apply(c.step)
-	return result{legal: legal, obs: dr.observe(), err: CheckInvariants(dr.s.Binding())}
+	r := sut.(*properties.Runner)
+	legal := r.Apply(c.step)
+	return result{legal: legal, obs: r.Observe(), err: properties.CheckInvariants(r.Binding())}
 }
 
 func (c command) NextState(st commands.State) commands.State { return c.h.next(st.(*model), c.step) }
@@ -147,4 +149,17 @@ func shrinkCommand(v interface{}) gopter.Shrink {
 		i++
 		return command{step: simpler[i-1], h: c.h}, true
 	}
+}
+
+// teardownChance is how often a drawn step is a Teardown, so that
+// generated sequences also end runs (and rebind) in the middle.
+const teardownChance = 0.02
+
+// drawStep draws a step from o as the engine would, and now and then a
+// teardown.
+func drawStep(o properties.Observation, w sim.Workload, rng *rand.Rand) properties.Step {
+	if !o.Halted && rng.Float64() < teardownChance {
+		return properties.Teardown
+	}
+	return o.Draw(w, rng)
 }
