@@ -3,6 +3,7 @@ package designfile_test
 import (
 	"bytes"
 	"errors"
+	"reflect"
 	"testing"
 
 	"github.com/ndissim/ndissim/internal/designfile"
@@ -26,6 +27,19 @@ func FuzzParse(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		d, err := designfile.Parse("fuzz.yaml", data)
+		// Parsing is a function of the bytes: a second parse gives the same
+		// design or the same error, whole.
+		d2, err2 := designfile.Parse("fuzz.yaml", data)
+		if !reflect.DeepEqual(err, err2) {
+			t.Fatalf("two parses disagree: %v / %v", err, err2)
+		}
+		if err == nil {
+			a, b := d, d2
+			a.New, b.New = nil, nil
+			if !reflect.DeepEqual(a, b) {
+				t.Fatalf("two parses give different designs:\n%+v\n%+v", a, b)
+			}
+		}
 		if err != nil {
 			var de *designfile.Error
 			if !errors.As(err, &de) {
