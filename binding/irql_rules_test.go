@@ -313,24 +313,3 @@ func TestWaitsTickTheScheduler(t *testing.T) {
 	require.Equal(t, 3, k.ticks)
 	requireClean(t, h.b)
 }
-
-// Each rule of the binding handle, the PnP completions, the sent NBL and
-// the IRQL model has a case above.
-func TestEverySecondRoundBindingRuleHasACase(t *testing.T) {
-	want := []rule.Name{
-		rule.SourceHandleNotSet, rule.SendWithoutData, rule.SendWhilePausing, rule.CloseWithOidsOutstanding,
-		rule.BindWithoutOpen, rule.OpenOutsideBind, rule.CloseOutsideUnbind, rule.HandleUsedAfterClose,
-		rule.PnPStatusInvalid, rule.PnPEventFailed, rule.ResourcesKeptPastUnbind,
-		rule.IrqlTooHigh, rule.IrqlTooLow, rule.DispatchFlagMismatch,
-		rule.SpinLockHeldAtReturn, rule.SpinLockReleaseUnheld, rule.SpinLockReacquired,
-	}
-	have := map[rule.Name]bool{}
-	for _, cases := range [][]ruleCase{ruleCases, handleRuleCases, irqlRuleCases} {
-		for _, c := range cases {
-			have[c.rule] = true
-		}
-	}
-	for _, name := range want {
-		require.True(t, have[name], "no case breaks %s", name)
-	}
-}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/ndissim/ndissim/binding"
 	"github.com/ndissim/ndissim/fsm"
+	"github.com/ndissim/ndissim/internal/ruletest"
 	"github.com/ndissim/ndissim/oid"
 	"github.com/ndissim/ndissim/pool"
 	"github.com/ndissim/ndissim/rule"
@@ -1039,24 +1040,19 @@ func TestEveryBindingRuleBreaksAndHolds(t *testing.T) {
 	}
 }
 
-// Each rule the binding raises has a case above; the pool-level rules are
-// tested in package pool.
-func TestEveryBindingRuleHasACase(t *testing.T) {
-	want := []rule.Name{
-		rule.SendWhileNotRunning, rule.SendInFlightTouched, rule.SendBackfillShortfall,
-		rule.SendContextShortfall, rule.ReceiveResourcesHeld, rule.ReturnNotOwned,
-		rule.ForeignNblFreed, rule.PauseWithOutstanding, rule.PauseNotCompleted, rule.PendedNotCompleted,
-		rule.OidInInvalidState, rule.UnexpectedCompletion,
-		rule.PoolChangedWhileActive, rule.LeakAtUnbind, rule.DesignPanic, rule.DesignHang,
-		rule.AllocationFailureIgnored, rule.UseAfterFree,
+// The binding's tables break exactly the rules internal/ruletest lists for
+// them: a rule added to the catalogue without a case here, or a case for a
+// rule the list forgot, fails.
+func TestBindingRuleTablesMatchTheList(t *testing.T) {
+	broken := map[rule.Name]bool{}
+	for _, cases := range [][]ruleCase{ruleCases, handleRuleCases, irqlRuleCases} {
+		for _, c := range cases {
+			broken[c.rule] = true
+		}
 	}
-	have := map[rule.Name]bool{}
-	for _, c := range ruleCases {
-		have[c.rule] = true
-	}
-	for _, name := range want {
-		require.True(t, have[name], "no case breaks %s", name)
-	}
+	missing, unlisted := ruletest.Diff(ruletest.Binding, broken)
+	require.Empty(t, missing, "listed for the binding's tables but broken by no case")
+	require.Empty(t, unlisted, "broken by a case but not listed in internal/ruletest")
 }
 
 // The watchdog names the operation that is late: a pended restart is

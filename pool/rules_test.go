@@ -6,6 +6,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/ndissim/ndissim/internal/ruletest"
 	"github.com/ndissim/ndissim/pool"
 	"github.com/ndissim/ndissim/rule"
 )
@@ -371,4 +372,19 @@ func TestWarningFindingTakesEffect(t *testing.T) {
 	require.True(t, tr.LiveNB(b))
 	require.NoError(t, tr.FreeNetBuffer(b))
 	require.NoError(t, tr.Audit())
+}
+
+// The pool's tables break exactly the rules internal/ruletest lists for
+// them.
+func TestPoolRuleTablesMatchTheList(t *testing.T) {
+	broken := map[rule.Name]bool{}
+	for _, c := range ruleCases {
+		broken[c.rule] = true
+	}
+	for _, c := range fidelityCases {
+		broken[c.rule] = true
+	}
+	missing, unlisted := ruletest.Diff(ruletest.Pool, broken)
+	require.Empty(t, missing, "listed for the pool's tables but broken by no case")
+	require.Empty(t, unlisted, "broken by a case but not listed in internal/ruletest")
 }

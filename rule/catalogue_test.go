@@ -4,17 +4,13 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
-	"io/fs"
-	"os"
-	"path/filepath"
-	"regexp"
-	"slices"
 	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/ndissim/ndissim/internal/ruletest"
 	"github.com/ndissim/ndissim/rule"
 )
 
@@ -124,69 +120,27 @@ func TestLookup(t *testing.T) {
 	require.Equal(t, "Severity(0)", rule.Severity(0).String())
 }
 
-// pendingSimCoverage lists rules that no unit test can raise yet: they are
-// covered by sim tests (pending). Remove a rule from it as soon as a test
-// mentions it; TestEveryRuleIsTested fails on a listed rule that is covered.
-var pendingSimCoverage = []rule.Name{
-	// A close the lifecycle allows follows a pause that drained every send
-	// (and a close from anywhere else is CloseOutsideUnbind first), so no
-	// design reaches it: it guards the binding's own bookkeeping.
-	rule.CloseWithOutstanding,
-}
-
-// testMention matches a test naming a rule as the Go identifier rule.X.
-func testMention(name rule.Name) *regexp.Regexp {
-	return regexp.MustCompile(`\brule\.` + regexp.QuoteMeta(string(name)) + `\b`)
-}
-
-// No rule exists without a test: for every rule of the catalogue some
-// *_test.go file of the repository (outside this package, whose tests are
-// about the catalogue itself) mentions rule.<Name>.
-func TestEveryRuleIsTested(t *testing.T) {
-	root := ".."
-	self, err := filepath.Abs(".")
-	require.NoError(t, err)
-	var sources []string
-	err = filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
+// No rule exists without a test: every rule of the catalogue is broken by
+// some table of tests (each table checks, in its own package, that it breaks
+// exactly the rules listed for it), or is pending with a reason.
+func TestEveryRuleHasATable(t *testing.T) {
+	where := map[rule.Name][]ruletest.Table{}
+	for table, names := range ruletest.Tables {
+		for _, n := range names {
+			_, ok := rule.Lookup(n)
+			require.True(t, ok, "table %s lists %s, which is not a rule", table, n)
+			require.NotContains(t, where[n], table, "table %s lists %s twice", table, n)
+			where[n] = append(where[n], table)
 		}
-		if d.IsDir() {
-			if path != root && (d.Name() == "testdata" || strings.HasPrefix(d.Name(), ".")) {
-				return filepath.SkipDir
-			}
-			if abs, err := filepath.Abs(path); err == nil && abs == self {
-				return filepath.SkipDir
-			}
-			return nil
-		}
-		if !strings.HasSuffix(d.Name(), "_test.go") {
-			return nil
-		}
-		b, err := os.ReadFile(path)
-		if err != nil {
-			return err
-		}
-		sources = append(sources, string(b))
-		return nil
-	})
-	require.NoError(t, err)
-	require.NotEmpty(t, sources)
-
-	tested := func(name rule.Name) bool {
-		re := testMention(name)
-		return slices.ContainsFunc(sources, re.MatchString)
 	}
-	for _, name := range pendingSimCoverage {
-		_, ok := rule.Lookup(name)
-		require.True(t, ok, "pendingSimCoverage lists %s, which is not a rule", name)
-		require.False(t, tested(name), "%s is tested now: remove it from pendingSimCoverage", name)
+	for n, why := range ruletest.Pending {
+		_, ok := rule.Lookup(n)
+		require.True(t, ok, "Pending lists %s, which is not a rule", n)
+		require.Empty(t, where[n], "%s is pending but table(s) %v break it", n, where[n])
+		require.NotEmpty(t, why, "%s is pending without a reason", n)
 	}
-	var missing []rule.Name
 	for _, r := range rule.Catalogue {
-		if !tested(r.Name) && !slices.Contains(pendingSimCoverage, r.Name) {
-			missing = append(missing, r.Name)
-		}
+		_, pending := ruletest.Pending[r.Name]
+		require.True(t, len(where[r.Name]) > 0 || pending, "no table of tests breaks %s", r.Name)
 	}
-	require.Empty(t, missing, "rules that no *_test.go mentions as rule.<Name>")
 }
