@@ -147,8 +147,7 @@ func designsPerRule(r rule.Name) int {
 // TestBrokenCatalogue checks the catalogue as a whole: unique names, real
 // rules, a summary for each, and every rule of the catalogue broken by at
 // least one design (but those internal/ruletest holds pending, with the
-// reason), so that each rule is known
-// to fire.
+// reason), so that each rule is known to fire.
 func TestBrokenCatalogue(t *testing.T) {
 	all := sim.GoDesigns()
 	names := map[string]bool{}
