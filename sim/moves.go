@@ -208,6 +208,7 @@ func (e *Engine) draw(k MoveKind) Move {
 
 // apply makes move m, then does what NDIS does on its own after a move.
 func (e *Engine) apply(m Move) {
+	e.recordMove(m) // coverage.go; nothing when not recording
 	b := e.b
 	switch m.Kind {
 	case MoveCompleteSend:
