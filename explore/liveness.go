@@ -21,9 +21,21 @@ type Lasso struct {
 	Rule      rule.Name `json:"rule"`
 	Prefix    int       `json:"prefix_moves"`
 	Cycle     int       `json:"cycle_moves"` // 0: no move is possible at all
-	Stream    []uint32  `json:"-"`
-	Lines     []string  `json:"-"`
+	Moves     int       `json:"moves"`       // of the trace: the prefix and Turns turns
+	// Turns is how often the trace goes round the cycle: enough for the
+	// engine's watchdog to report the rule when the trace is replayed.
+	Turns      int      `json:"turns"`
+	Reproduced bool     `json:"reproduced"`
+	Trace      string   `json:"trace,omitempty"`
+	TraceError string   `json:"trace_error,omitempty"`
+	Replay     string   `json:"replay,omitempty"`
+	Stream     []uint32 `json:"-"`
+	Lines      []string `json:"-"`
 }
+
+// maxTurns bounds the unrolling of a cycle for the engine's watchdog,
+// which needs PendedBound idle ticks and then one.
+const maxTurns = 4 * sim.PendedBound
 
 // lassos finds the first doomed state breadth-first (so the prefix is a
 // shortest one) and the cycle it falls into.
@@ -45,7 +57,7 @@ func (x *search) doomed() []bool {
 	good := make([]bool, n)
 	var queue []int32
 	for id := range n {
-		if x.owes[id] == 0 || !x.expanded[id] {
+		if x.owes[id] == 0 || !x.expanded[id] || x.leavesGraph(int32(id)) {
 			good[id] = true
 			queue = append(queue, int32(id))
 		}
@@ -61,22 +73,22 @@ func (x *search) doomed() []bool {
 			}
 		}
 	}
-	// A state with a successor that halted (an error, already reported)
-	// or was not stored is not doomed either.
-	for id := range n {
-		if good[id] {
-			continue
-		}
-		for _, t := range x.edgesOf(int32(id)) {
-			if t < 0 {
-				good[id] = true
-			}
-		}
-	}
 	for id := range good {
 		good[id] = !good[id]
 	}
 	return good
+}
+
+// leavesGraph reports whether a state has a successor outside the graph:
+// one that halted on an error (reported as such) or was not stored. Either
+// may be where the operation completes, as far as the check knows.
+func (x *search) leavesGraph(id int32) bool {
+	for _, t := range x.edgesOf(id) {
+		if t < 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // predecessors inverts the stored edges.
@@ -125,23 +137,51 @@ func (x *search) lasso(start int32, doomed []bool) Lasso {
 		at[next] = len(path)
 		path = append(path, next)
 	}
-	l.Stream = x.walk(path)
-	l.Lines = sim.NewEngine(x.d).Replay(l.Stream, true).Lines
+	l.Prefix += len(path) - 1 - l.Cycle
+	stream, cycleAt := x.walk(path, l.Cycle)
+	l.Stream, l.Lines, l.Turns, l.Reproduced = x.unroll(stream, cycleAt, l.Rule)
+	l.Moves = l.Prefix + l.Turns*l.Cycle
+	if x.opt.OutDir != "" {
+		f := Found{Rule: l.Rule, Stream: l.Stream, Lines: l.Lines}
+		save(x.d, x.opt.OutDir, &f)
+		l.Trace, l.TraceError, l.Replay = f.Trace, f.TraceError, f.Replay
+	}
 	return l
+}
+
+// unroll repeats the cycle (stream[cycleAt:]) until the engine's replay
+// reports rule r (its watchdog counts idle ticks), so that the trace file
+// replays as a finding; at most maxTurns turns.
+func (x *search) unroll(stream []uint32, cycleAt int, r rule.Name) ([]uint32, []string, int, bool) {
+	cycle := stream[cycleAt:]
+	out := append([]uint32(nil), stream...)
+	for turns := 1; ; turns++ {
+		s, lines, ok := reproduce(x.d, out, r)
+		if ok || turns >= maxTurns || len(cycle) == 0 {
+			return s, lines, turns, ok
+		}
+		out = append(out, cycle...)
+	}
 }
 
 // walk builds the stream of a path of states, the first reached by its
 // stored path and each next one by re-running the transitions of the one
 // before until one lands on it (a cycle's edges need not be tree edges).
-func (x *search) walk(path []int32) []uint32 {
-	stream := x.path(path[0], nil)
+func (x *search) walk(path []int32, cycle int) (stream []uint32, cycleAt int) {
+	stream = x.path(path[0], nil)
 	moves := int(x.depth[path[0]])
 	w := x.newWorker()
-	for _, next := range path[1:] {
+	for i, next := range path[1:] {
+		if i == len(path)-1-cycle {
+			cycleAt = len(stream)
+		}
 		stream = append(stream, w.segmentTo(stream, moves, x.fp[next])...)
 		moves++
 	}
-	return stream
+	if cycle == 0 {
+		cycleAt = len(stream)
+	}
+	return stream, cycleAt
 }
 
 // segmentTo finds the choices of a move, from the state the first moves

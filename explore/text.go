@@ -93,6 +93,12 @@ func (r *Report) lassoText(w io.Writer) {
 		}
 		fmt.Fprintf(w, "  liveness: %s (%s) pended and can never complete: a prefix of %d move(s), then a cycle of %d move(s) that never completes it\n",
 			l.Operation, l.Rule, l.Prefix, l.Cycle)
+		if l.Reproduced {
+			fmt.Fprintf(w, "    the trace goes round the cycle %d time(s), until the engine's watchdog reports %s\n", l.Turns, l.Rule)
+		}
+		if l.Trace != "" {
+			fmt.Fprintf(w, "    trace: %s\n    replay: %s\n", l.Trace, l.Replay)
+		}
 	}
 }
 
