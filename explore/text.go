@@ -69,6 +69,9 @@ func (r *Report) lastFullDepth() int { return max(r.Depth-2, 0) }
 func (r *Report) findingsText(w io.Writer) {
 	if len(r.Findings) == 0 {
 		fmt.Fprintf(w, "  no rule broken in any of %s states up to these bounds\n", grouped(int64(r.States)))
+		if len(r.Lassos) > 0 {
+			fmt.Fprintln(w, "  (on any path; but some pended operation can never complete:)")
+		}
 		return
 	}
 	for _, f := range r.Findings {
