@@ -105,6 +105,9 @@ func (h *StateHash) NBPool(p pool.NBPool) {
 	h.key(pool.KindNBPool, slot, serial)
 }
 
+// NdisEvent adds an NDIS_EVENT the design keeps: whether it is signaled.
+func (h *StateHash) NdisEvent(e Event) { h.Bool(e.signaled) }
+
 // Event adds a PnP event the design keeps: its kind, whether it is the
 // one NDIS waits for (its number matters only so), and the needs its
 // restart attributes carry.
@@ -190,9 +193,10 @@ func (b *Binding) Fingerprint(h *StateHash) {
 }
 
 // FingerprintDesign writes the design's state: by its own Fingerprint if
-// it has one (and reports true), else by a generic walk of its value.
-func (b *Binding) FingerprintDesign(h *StateHash) bool {
-	if fp, ok := b.proto.(Fingerprinter); ok {
+// it has one (and reports true), else, or when generic is set, by a
+// generic walk of its value.
+func (b *Binding) FingerprintDesign(h *StateHash, generic bool) bool {
+	if fp, ok := b.proto.(Fingerprinter); ok && !generic {
 		fp.Fingerprint(h)
 		return true
 	}

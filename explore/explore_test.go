@@ -3,6 +3,7 @@ package explore
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -236,4 +237,42 @@ func TestUnarmedRuleIsReported(t *testing.T) {
 	if !explore(t, designfile.Default(), opt).Coverage.Armed(rule.AllocationFailureIgnored) {
 		t.Fatal("AllocationFailureIgnored not armed with allocation faults")
 	}
+}
+
+// A design's own fingerprint merges at least the states the generic walk
+// merges (it leaves out the sequence numbers the walk sees), and nothing
+// that changes what the search finds: the same rules at the same depths,
+// the same coverage.
+func TestOwnFingerprintAgreesWithTheGenericWalk(t *testing.T) {
+	for _, d := range []sim.Design{designfile.Default(), lookup(t, "ndisprot"), lookup(t, "ndisprot-pended")} {
+		opt := DefaultOptions()
+		opt.Depth = 8
+		opt.Bounds.Faults = sim.FaultAll
+		own := explore(t, d, opt)
+		opt.GenericHash = true
+		gen := explore(t, d, opt)
+		if !strings.HasPrefix(own.Identity, "the design's own") {
+			t.Errorf("%s: identity %q", d.Name, own.Identity)
+		}
+		if own.States > gen.States {
+			t.Errorf("%s: own fingerprint %d states, generic %d", d.Name, own.States, gen.States)
+		}
+		if summary(own) != summary(gen) {
+			t.Errorf("%s: own fingerprint finds %s, generic %s", d.Name, summary(own), summary(gen))
+		}
+		a, _ := own.Coverage.MarshalJSON()
+		b, _ := gen.Coverage.MarshalJSON()
+		if string(a) != string(b) {
+			t.Errorf("%s: coverage differs", d.Name)
+		}
+		t.Logf("%s: %d states by its own fingerprint, %d by the generic walk", d.Name, own.States, gen.States)
+	}
+}
+
+func summary(r Report) string {
+	var b strings.Builder
+	for _, f := range r.Findings {
+		fmt.Fprintf(&b, "%s@%d ", f.Rule, f.Moves)
+	}
+	return b.String()
 }

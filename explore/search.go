@@ -34,6 +34,9 @@ type Options struct {
 	MaxBranch int
 	// OutDir is where trace files go; empty: none are written.
 	OutDir string
+	// GenericHash hashes the design by the generic walk even when it has
+	// its own Fingerprint (to compare the two).
+	GenericHash bool
 }
 
 // DefaultOptions are the bounds of `ndissim explore` when none is given.
@@ -172,7 +175,9 @@ type worker struct {
 }
 
 func (x *search) newWorker() *worker {
-	return &worker{x: x, st: sim.NewStepper(x.d, x.opt.Bounds)}
+	w := &worker{x: x, st: sim.NewStepper(x.d, x.opt.Bounds)}
+	w.st.SetGenericFingerprint(x.opt.GenericHash)
+	return w
 }
 
 // expand runs every transition of state id: a replay of its path, then one

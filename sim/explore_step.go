@@ -64,7 +64,8 @@ type Stepper struct {
 	stream []uint32
 	cands  []uint32
 	kinds  []MoveKind
-	cov    *Coverage
+	cov     *Coverage
+	generic bool
 }
 
 // NewStepper returns a stepper for d within b.
@@ -343,8 +344,12 @@ func (s *Stepper) Fingerprint(h *binding.StateHash) bool {
 	h.Word(uint64(e.change))
 	h.Bool(e.editing)
 	e.b.Fingerprint(h)
-	return e.b.FingerprintDesign(h)
+	return e.b.FingerprintDesign(h, s.generic)
 }
+
+// SetGenericFingerprint makes Fingerprint walk the design's value even
+// when the design writes its own fingerprint: a test compares the two.
+func (s *Stepper) SetGenericFingerprint(on bool) { s.generic = on }
 
 // Owes names the lifecycle operation the design pended and has not
 // completed ("" for none): the liveness check's subject.
