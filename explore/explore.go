@@ -41,6 +41,7 @@ type Bounds struct {
 	Sends     int    `json:"sends"`
 	Receives  int    `json:"receives"`
 	Edits     int    `json:"edits"`
+	Changes   int    `json:"design_edits"` // the edits the design has
 	Pends     int    `json:"pends"`
 	Faults    string `json:"faults"`
 	Dispatch  bool   `json:"dispatch"`
@@ -128,7 +129,7 @@ func (x *search) report(levels int, stopped string) Report {
 
 func (x *search) bounds() Bounds {
 	b := x.opt.Bounds
-	return Bounds{Depth: x.opt.Depth, Sends: b.Sends, Receives: b.Receives, Edits: b.Edits, Pends: b.Pends,
+	return Bounds{Depth: x.opt.Depth, Sends: b.Sends, Receives: b.Receives, Edits: b.Edits, Changes: len(x.d.Changes), Pends: b.Pends,
 		Faults: FaultsString(b.Faults), Dispatch: b.Dispatch, MaxStates: x.opt.MaxStates}
 }
 

@@ -12,8 +12,8 @@ import (
 // explorations of the same bounds print the same bytes; WriteTime adds it.
 func (r *Report) Text(w io.Writer) {
 	b := r.Bounds
-	fmt.Fprintf(w, "explore %s: depth %d moves, sends %d, receives %d, stack edits %d, pended requests %d, faults %s, IRQL %s",
-		r.Design, b.Depth, b.Sends, b.Receives, b.Edits, b.Pends, b.Faults, irqlText(b.Dispatch))
+	fmt.Fprintf(w, "explore %s: depth %d moves, sends %d, receives %d, stack edits %d (the design has %d), pended requests %d, faults %s, IRQL %s",
+		r.Design, b.Depth, b.Sends, b.Receives, b.Edits, b.Changes, b.Pends, b.Faults, irqlText(b.Dispatch))
 	if r.Shard != "" {
 		fmt.Fprintf(w, ", shard %s", r.Shard)
 	}

@@ -56,14 +56,14 @@ type Chooser interface {
 
 // Stepper drives one engine move by move for the explorer.
 type Stepper struct {
-	e      *Engine
-	bnd    ExploreBounds
-	src    Chooser
-	replay []uint32
-	pos    int
-	stream []uint32
-	cands  []uint32
-	kinds  []MoveKind
+	e       *Engine
+	bnd     ExploreBounds
+	src     Chooser
+	replay  []uint32
+	pos     int
+	stream  []uint32
+	cands   []uint32
+	kinds   []MoveKind
 	cov     *Coverage
 	generic bool
 }
