@@ -163,6 +163,7 @@ type result struct {
 	arena     []uint32
 	truncated int
 	cov       *sim.Coverage
+	designFP  bool // the design wrote its own fingerprint
 }
 
 // worker expands states on its own stepper.
@@ -220,7 +221,7 @@ func (w *worker) transition(id int32, before int, res *result) succ {
 	}
 	s.halted = w.st.Halted()
 	if !s.halted {
-		w.x.designFP = w.st.Fingerprint(&w.h) // the same for every state of a design
+		res.designFP = w.st.Fingerprint(&w.h) // the same for every state of a design
 		hi, lo := w.h.Sum()
 		s.fp = [2]uint64{hi, lo}
 		s.owes = oweCode(w.st.Owes())
@@ -314,6 +315,7 @@ func (x *search) batch(ws []*worker, ids []int32) {
 func (x *search) merge(r *result) {
 	x.truncated += r.truncated
 	x.cov.Merge(r.cov)
+	x.designFP = x.designFP || r.designFP
 	for i := range r.succs {
 		s := &r.succs[i]
 		if !x.expanded[s.from] {
