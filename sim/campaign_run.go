@@ -43,6 +43,7 @@ type seedResult struct {
 	steps    int
 	findings []rule.Finding
 	stream   []uint32
+	cov      Coverage // what the run exercised (coverage.go)
 }
 
 // batch is one round of seeds split among the workers. Each worker stores a
@@ -93,8 +94,10 @@ func (c *campaign) runBatch(ctx context.Context, first uint64, n int) (finished 
 func (b *batch) work(e *Engine, w, workers int, known map[rule.Name]bool) {
 	kept := map[rule.Name]bool{}
 	for i := w; i < len(b.results) && !b.stop.Load(); i += workers {
+		var cov Coverage
+		e.SetCoverage(&cov)
 		r := e.Run(b.first + uint64(i))
-		b.results[i] = seedResult{steps: r.Steps, findings: r.Findings}
+		b.results[i] = seedResult{steps: r.Steps, findings: r.Findings, cov: cov}
 		if worthKeeping(r.Findings, known, kept) {
 			b.results[i].stream = r.Stream
 		}
@@ -156,6 +159,7 @@ func (c *campaign) merge(finished int) {
 		seed := b.first + uint64(i)
 		c.rep.Runs++
 		c.rep.Steps += int64(r.steps)
+		c.rep.Coverage.Merge(&r.cov) // per run, in seed order: the same for any workers
 		for _, f := range r.findings {
 			if f.Severity == rule.Error {
 				c.errRun = &found{seed: seed, f: f, stream: r.stream, steps: r.steps}

@@ -52,6 +52,10 @@ type Report struct {
 	Interrupted bool            `json:"interrupted,omitempty"`
 	Verified    int             `json:"verified_seeds,omitempty"`
 	Nondeterm   []uint64        `json:"nondeterministic_seeds,omitempty"`
+	// Coverage is what the runs counted in Runs exercised (coverage.go).
+	// It stays out of the report's JSON until the report wiring renders it
+	// and merge joins the shards' (a union).
+	Coverage *Coverage `json:"-"`
 }
 
 // FindingReport is one finding of a check, shrunk and saved.
@@ -126,7 +130,7 @@ func Check(ctx context.Context, d Design, opt CheckOptions) (Report, error) {
 	// unsharded report from the shards' reports.
 	opt.Seed, opt.Runs = opt.Shard.Block(opt.Seed, opt.Runs)
 	c := &campaign{d: d, opt: opt, warned: map[rule.Name]bool{},
-		rep: Report{Name: d.Name, File: d.File, Findings: []FindingReport{}}}
+		rep: Report{Name: d.Name, File: d.File, Findings: []FindingReport{}, Coverage: NewCoverage()}}
 	c.engines = make([]*Engine, opt.workerCount())
 	for i := range c.engines {
 		c.engines[i] = NewEngine(d)

@@ -63,6 +63,9 @@ type Engine struct {
 	tracer  *tracer
 	observe func(b *binding.Binding) error
 	broken  error
+	// cov, when set, records what the runs exercise (coverage.go); nil
+	// costs a test per hook.
+	cov *Coverage
 }
 
 // NewEngine returns an engine for d.
@@ -94,7 +97,8 @@ func (e *Engine) Trace(seed uint64) Result {
 }
 
 func (e *Engine) run(seed uint64, trace bool) Result {
-	e.reset(&e.ch, &e.ch, trace)
+	dec, faults := e.decider()
+	e.reset(dec, faults, trace)
 	steps := e.d.Workload.Steps
 	n := 0
 	for ; !e.b.Halted() && e.broken == nil; n++ {
@@ -147,6 +151,7 @@ func (e *Engine) step() {
 }
 
 func (e *Engine) check() {
+	e.cov.Observe(e.b) // coverage.go; nothing when not recording
 	if e.observe != nil && e.broken == nil {
 		e.broken = e.observe(e.b)
 	}
@@ -213,6 +218,7 @@ func owed(out binding.Outstanding) bool {
 // design's work item (its other thread), or passes idle inside one; such
 // ticks count toward the watchdog.
 func (e *Engine) Tick() {
+	e.cov.Set(CondWait) // coverage.go; nothing when not recording
 	e.advance()
 	if owed(e.b.Outstanding()) {
 		e.concurrentMoves()

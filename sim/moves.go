@@ -215,6 +215,7 @@ func (c *chooser) drawMove(k MoveKind, out binding.Outstanding) Move {
 // returns the binding's refusal of a lifecycle move its state does not
 // allow (a *binding.LifecycleError), which only a Script's caller can ask for.
 func (e *Engine) apply(m Move) error {
+	e.recordMove(m) // coverage.go; nothing when not recording
 	b := e.b
 	var err error
 	switch m.Kind {

@@ -126,6 +126,7 @@ so far. A second signal exits at once.`,
 	root.SetErr(stderr)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return inputError{err} })
 	root.AddCommand(newCheck(), newMerge(), newRun(), newReplay(), newRules(), newDiagram(), newValidate(), newDesigns())
+	root.AddCommand(newExplore()) // explore.go
 	return root
 }
 

@@ -1,0 +1,250 @@
+package explore
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"path/filepath"
+	"time"
+
+	"github.com/ndissim/ndissim/rule"
+	"github.com/ndissim/ndissim/sim"
+)
+
+// Report is one exploration. Everything but Elapsed is the same for the
+// same design, bounds and shard, whatever the number of workers.
+type Report struct {
+	Design      string        `json:"design"`
+	Bounds      Bounds        `json:"bounds"`
+	Shard       string        `json:"shard,omitempty"`
+	States      int           `json:"states"`
+	Transitions int64         `json:"transitions"`
+	Depth       int           `json:"depth_reached"`
+	Complete    bool          `json:"complete"`
+	Stopped     string        `json:"stopped,omitempty"` // depth, max-states, interrupted
+	Frontier    int           `json:"frontier"`          // states stored but not expanded
+	Identity    string        `json:"identity"`
+	Collision   float64       `json:"collision_probability"`
+	Truncated   int           `json:"truncated_states,omitempty"`
+	Deadlocks   int           `json:"deadlocks,omitempty"`
+	Findings    []Found       `json:"findings"`
+	Lassos      []Lasso       `json:"lassos,omitempty"`
+	Coverage    *sim.Coverage `json:"coverage"`
+	// Elapsed is the wall time; it is the one field that differs between
+	// two runs, so it is printed apart.
+	Elapsed time.Duration `json:"-"`
+}
+
+// Bounds are the bounds as the report states them.
+type Bounds struct {
+	Depth     int    `json:"depth"`
+	Sends     int    `json:"sends"`
+	Receives  int    `json:"receives"`
+	Edits     int    `json:"edits"`
+	Changes   int    `json:"design_edits"` // the edits the design has
+	Pends     int    `json:"pends"`
+	Faults    string `json:"faults"`
+	Dispatch  bool   `json:"dispatch"`
+	MaxStates int    `json:"max_states"`
+}
+
+// Found is the shortest path found to one rule broken.
+type Found struct {
+	Rule       rule.Name `json:"rule"`
+	Severity   string    `json:"severity"`
+	Message    string    `json:"message"`
+	State      string    `json:"state"`
+	Moves      int       `json:"moves"`
+	Reproduced bool      `json:"reproduced"`
+	Trace      string    `json:"trace,omitempty"`
+	TraceError string    `json:"trace_error,omitempty"`
+	Replay     string    `json:"replay,omitempty"`
+	Stream     []uint32  `json:"-"`
+	Lines      []string  `json:"-"`
+}
+
+// Explore explores d within opt's bounds.
+func Explore(ctx context.Context, d sim.Design, opt Options) (Report, error) {
+	if err := opt.validate(); err != nil {
+		return Report{}, err
+	}
+	start := time.Now()
+	x := newSearch(d, opt)
+	levels, stopped := x.run(ctx)
+	rep := x.report(levels, stopped)
+	rep.Findings = x.findings(ctx)
+	if opt.Liveness && !opt.NoDedup {
+		rep.Lassos = x.lassos()
+	}
+	rep.Elapsed = time.Since(start)
+	return rep, nil
+}
+
+func (o *Options) validate() error {
+	switch {
+	case o.Depth < 1 || o.Depth > math.MaxUint16:
+		return fmt.Errorf("explore: depth %d: want 1 to %d moves", o.Depth, math.MaxUint16)
+	case o.MaxStates < 1:
+		return fmt.Errorf("explore: max-states %d: want at least 1", o.MaxStates)
+	case o.Bounds.Sends < 0 || o.Bounds.Receives < 0 || o.Bounds.Edits < 0 || o.Bounds.Pends < 0:
+		return fmt.Errorf("explore: bounds must not be negative")
+	case o.Shard.Sharded() && (o.Shard.Index < 0 || o.Shard.Index >= o.Shard.Count):
+		return fmt.Errorf("explore: shard %s: want an index from 0 to %d", o.Shard, o.Shard.Count-1)
+	}
+	if o.MaxBranch <= 0 {
+		o.MaxBranch = 1 << 16
+	}
+	return nil
+}
+
+// report fills in the counts once the search has stopped.
+func (x *search) report(levels int, stopped string) Report {
+	rep := Report{Design: x.d.Name, Bounds: x.bounds(), States: len(x.parent), Transitions: x.transitions,
+		Stopped: stopped, Complete: stopped == "", Truncated: x.truncated, Deadlocks: x.deadlocks,
+		Coverage: x.cov, Findings: []Found{}}
+	if x.opt.Shard.Sharded() {
+		rep.Shard = x.opt.Shard.String()
+	}
+	for i, d := range x.depth {
+		rep.Depth = max(rep.Depth, int(d))
+		if !x.expanded[i] {
+			rep.Frontier++
+		}
+	}
+	rep.Complete = stopped == "" && x.truncated == 0
+	n := float64(rep.States)
+	switch {
+	case x.opt.NoDedup:
+		rep.Identity = "none: a tree search, every path's end counts as a state"
+	case x.designFP:
+		rep.Identity = "the design's own Fingerprint, 128-bit hash"
+	default:
+		rep.Identity = "a generic walk of the design's value, 128-bit hash"
+	}
+	if !x.opt.NoDedup {
+		rep.Collision = n * n / math.Exp2(129)
+	}
+	return rep
+}
+
+func (x *search) bounds() Bounds {
+	b := x.opt.Bounds
+	return Bounds{Depth: x.opt.Depth, Sends: b.Sends, Receives: b.Receives, Edits: b.Edits, Changes: len(x.d.Changes), Pends: b.Pends,
+		Faults: FaultsString(b.Faults), Dispatch: b.Dispatch, MaxStates: x.opt.MaxStates}
+}
+
+// findings builds, replays and saves the shortest trace of each rule.
+func (x *search) findings(ctx context.Context) []Found {
+	out := []Found{}
+	for _, r := range x.order {
+		h := x.found[r]
+		stream := append(x.path(h.from, nil), h.seg...)
+		f := Found{Rule: r, Severity: h.f.Severity.String(), Message: h.f.Message, State: h.f.State,
+			Moves: int(x.depth[h.from]) + 1}
+		f.Stream, f.Lines, f.Reproduced = reproduce(x.d, stream, r)
+		if x.opt.OutDir != "" && ctx.Err() == nil {
+			save(x.d, x.opt.OutDir, &f)
+		}
+		out = append(out, f)
+	}
+	return out
+}
+
+// reproduce replays a stream on a fresh engine, as `ndissim replay` does,
+// and reports whether it breaks r. A path whose last moves draw nothing
+// ends the stream before them; the engine replays only while the stream
+// lasts, so one 0 more (which no draw reads) keeps them.
+func reproduce(d sim.Design, stream []uint32, r rule.Name) ([]uint32, []string, bool) {
+	e := sim.NewEngine(d)
+	for _, s := range [][]uint32{stream, append(stream[:len(stream):len(stream)], 0)} {
+		res := e.Replay(s, true)
+		for _, f := range res.Findings {
+			if f.Rule == r {
+				return s, res.Lines, true
+			}
+		}
+	}
+	return stream, e.Replay(stream, true).Lines, false
+}
+
+// save writes a finding's trace in check's format.
+func save(d sim.Design, dir string, f *Found) {
+	path := filepath.Join(dir, traceName(d, string(f.Rule)))
+	origin, external := sim.TraceOrigin(d, dir)
+	tf := sim.TraceFile{Version: sim.Version, Design: d.Name, Origin: origin, Hash: sim.DesignHash(d),
+		Rule: f.Rule, Stream: f.Stream, Lines: f.Lines}
+	if err := sim.WriteFileAtomic(path, tf.Marshal()); err != nil {
+		f.TraceError = err.Error()
+		return
+	}
+	f.Trace = path
+	args := []string{"ndissim", "replay", path}
+	if external {
+		args = append(args, d.File)
+	}
+	f.Replay = sim.ShellCommand(args...)
+}
+
+// traceName is "<design>-explore-<what>.trace", apart from check's
+// "<design>-<seed>-<rule>.trace".
+func traceName(d sim.Design, what string) string {
+	name := sim.TraceName(d, 0, rule.Name(what))
+	return name[:len(name)-len(".trace")] + "-explore.trace"
+}
+
+// FaultsString names a fault set as --faults spells it.
+func FaultsString(f sim.FaultSet) string {
+	switch f {
+	case sim.FaultNone:
+		return "none"
+	case sim.FaultAll:
+		return "all"
+	}
+	s := ""
+	for _, p := range []struct {
+		f    sim.FaultSet
+		name string
+	}{{sim.FaultAlloc, "alloc"}, {sim.FaultOID, "oid"}, {sim.FaultSend, "send"}} {
+		if f&p.f != 0 {
+			if s != "" {
+				s += ","
+			}
+			s += p.name
+		}
+	}
+	return s
+}
+
+// ParseFaults reads --faults: none, all, or a comma-separated list of
+// alloc, oid and send.
+func ParseFaults(text string) (sim.FaultSet, error) {
+	var f sim.FaultSet
+	for _, part := range splitComma(text) {
+		switch part {
+		case "none":
+		case "all":
+			f |= sim.FaultAll
+		case "alloc":
+			f |= sim.FaultAlloc
+		case "oid":
+			f |= sim.FaultOID
+		case "send":
+			f |= sim.FaultSend
+		default:
+			return 0, fmt.Errorf("--faults %q: want none, all, or a comma-separated list of alloc, oid, send", text)
+		}
+	}
+	return f, nil
+}
+
+func splitComma(s string) []string {
+	var out []string
+	start := 0
+	for i := 0; i <= len(s); i++ {
+		if i == len(s) || s[i] == ',' {
+			out = append(out, s[start:i])
+			start = i + 1
+		}
+	}
+	return out
+}

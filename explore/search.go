@@ -1,0 +1,372 @@
+package explore
+
+import (
+	"context"
+	"runtime"
+	"sync"
+	"sync/atomic"
+
+	"github.com/ndissim/ndissim/binding"
+	"github.com/ndissim/ndissim/rule"
+	"github.com/ndissim/ndissim/sim"
+)
+
+// Options steer an exploration.
+type Options struct {
+	Bounds sim.ExploreBounds
+	// Depth is the most environment moves on a path.
+	Depth int
+	// MaxStates bounds the states stored, and so the memory: the search
+	// stops, and says so, when it would store one more.
+	MaxStates int
+	// Workers expand states in parallel; 0 is one per CPU. The report is
+	// the same for any number.
+	Workers int
+	// Shard, when set, explores only its share of the states at the first
+	// level with at least 8 per shard, and everything below them.
+	Shard sim.Shard
+	// NoDedup explores the tree of paths: every state reached is new.
+	NoDedup bool
+	// Liveness looks for pended operations that can never complete.
+	Liveness bool
+	// MaxBranch bounds the transitions of one state (a wait that draws
+	// many times can have very many); a state cut short is counted.
+	MaxBranch int
+	// OutDir is where trace files go; empty: none are written.
+	OutDir string
+	// GenericHash hashes the design by the generic walk even when it has
+	// its own Fingerprint (to compare the two).
+	GenericHash bool
+}
+
+// DefaultOptions are the bounds of `ndissim explore` when none is given.
+func DefaultOptions() Options {
+	return Options{
+		Bounds: sim.ExploreBounds{Sends: 2, Receives: 1, Edits: 2, Pends: 1, Faults: sim.FaultNone, Dispatch: true},
+		Depth:  12, MaxStates: 2_000_000, Liveness: true, MaxBranch: 1 << 16,
+	}
+}
+
+// batchSize is how many states the workers expand between two merges: small
+// enough to stop soon when asked, large enough to keep them busy.
+const batchSize = 1024
+
+// chunk is a few states one worker expands at a time.
+const chunk = 16
+
+// search is one exploration's state store and counters.
+type search struct {
+	d   sim.Design
+	opt Options
+	// per state, by id (BFS order)
+	parent   []int32
+	depth    []uint16
+	segOff   []uint32
+	segLen   []uint32
+	arena    []uint32
+	fp       [][2]uint64
+	owes     []uint8
+	expanded []bool
+	edgeLo   []int64 // the state's successors are edges[edgeLo:edgeHi]
+	edgeHi   []int64
+	edges    []int32
+	seen     map[[2]uint64]int32
+
+	transitions int64
+	truncated   int
+	deadlocks   int
+	full        bool
+	found       map[rule.Name]*hit
+	order       []rule.Name
+	designFP    bool
+	cov         *sim.Coverage
+}
+
+// hit is the first transition that broke a rule.
+type hit struct {
+	from int32
+	seg  []uint32
+	f    rule.Finding
+}
+
+// edge markers: a successor that halted, and one that was not stored.
+const (
+	edgeHalted   = -2
+	edgeUnstored = -1
+)
+
+// owe codes for the liveness check.
+var oweNames = []string{"", "NetEventPause", "NetEventRestart", "bind", "unbind"}
+
+func oweCode(s string) uint8 {
+	for i, n := range oweNames {
+		if n == s {
+			return uint8(i)
+		}
+	}
+	return 0
+}
+
+func newSearch(d sim.Design, opt Options) *search {
+	x := &search{d: d, opt: opt, seen: map[[2]uint64]int32{}, found: map[rule.Name]*hit{}, cov: sim.NewCoverage()}
+	x.add(-1, nil, [2]uint64{}, 0)
+	return x
+}
+
+// add stores a new state and returns its id.
+func (x *search) add(parent int32, seg []uint32, fp [2]uint64, owes uint8) int32 {
+	id := int32(len(x.parent))
+	d := uint16(0)
+	if parent >= 0 {
+		d = x.depth[parent] + 1
+	}
+	x.parent = append(x.parent, parent)
+	x.depth = append(x.depth, d)
+	x.segOff = append(x.segOff, uint32(len(x.arena)))
+	x.segLen = append(x.segLen, uint32(len(seg)))
+	x.arena = append(x.arena, seg...)
+	x.fp = append(x.fp, fp)
+	x.owes = append(x.owes, owes)
+	x.expanded = append(x.expanded, false)
+	x.edgeLo = append(x.edgeLo, 0)
+	x.edgeHi = append(x.edgeHi, 0)
+	return id
+}
+
+// path appends the stream that leads to state id to buf.
+func (x *search) path(id int32, buf []uint32) []uint32 {
+	n := 0
+	for i := id; i >= 0; i = x.parent[i] {
+		n += int(x.segLen[i])
+	}
+	buf = append(buf[:0], make([]uint32, n)...)
+	for i := id; i >= 0; i = x.parent[i] {
+		n -= int(x.segLen[i])
+		copy(buf[n:], x.arena[x.segOff[i]:x.segOff[i]+x.segLen[i]])
+	}
+	return buf
+}
+
+// succ is one transition a worker ran.
+type succ struct {
+	from     int32
+	fp       [2]uint64
+	seg      [2]int // into the chunk's arena
+	halted   bool
+	noMove   bool
+	owes     uint8
+	findings []rule.Finding
+}
+
+type result struct {
+	succs     []succ
+	arena     []uint32
+	truncated int
+	cov       *sim.Coverage
+	designFP  bool // the design wrote its own fingerprint
+}
+
+// worker expands states on its own stepper.
+type worker struct {
+	x      *search
+	st     *sim.Stepper
+	h      binding.StateHash
+	o      odometer
+	prefix []uint32
+}
+
+func (x *search) newWorker() *worker {
+	w := &worker{x: x, st: sim.NewStepper(x.d, x.opt.Bounds)}
+	w.st.SetGenericFingerprint(x.opt.GenericHash)
+	return w
+}
+
+// expand runs every transition of state id: a replay of its path, then one
+// move with the odometer's next choices, until they are exhausted.
+func (w *worker) expand(id int32, res *result) {
+	x := w.x
+	w.prefix = x.path(id, w.prefix)
+	depth := int(x.depth[id])
+	w.o.reset()
+	for n := 0; ; n++ {
+		if n >= x.opt.MaxBranch {
+			res.truncated++
+			return
+		}
+		w.st.Replay(w.prefix, depth)
+		before := len(w.st.Findings())
+		w.st.SetCoverage(res.cov) // the replay is not recorded again
+		moved := w.st.Step(&w.o)
+		w.st.SetCoverage(nil)
+		if !moved {
+			res.succs = append(res.succs, succ{from: id, noMove: true})
+			return
+		}
+		res.succs = append(res.succs, w.transition(id, before, res))
+		if !w.o.next() {
+			return
+		}
+	}
+}
+
+// transition records the move just made from state id.
+func (w *worker) transition(id int32, before int, res *result) succ {
+	s := succ{from: id}
+	stream := w.st.Stream()
+	s.seg[0] = len(res.arena)
+	res.arena = append(res.arena, stream[len(w.prefix):]...)
+	s.seg[1] = len(res.arena)
+	if fs := w.st.Findings(); len(fs) > before {
+		s.findings = append([]rule.Finding(nil), fs[before:]...)
+	}
+	s.halted = w.st.Halted()
+	if !s.halted {
+		res.designFP = w.st.Fingerprint(&w.h) // the same for every state of a design
+		hi, lo := w.h.Sum()
+		s.fp = [2]uint64{hi, lo}
+		s.owes = oweCode(w.st.Owes())
+	}
+	return s
+}
+
+// run is the breadth-first search, level by level, each level in batches
+// the workers expand in parallel and the search merges in state order.
+func (x *search) run(ctx context.Context) (levels int, stopped string) {
+	workers := x.opt.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	ws := make([]*worker, workers)
+	for i := range ws {
+		ws[i] = x.newWorker()
+	}
+	split := !x.opt.Shard.Sharded()
+	lo := 0
+	for level := 0; ; level++ {
+		hi := len(x.parent)
+		if lo == hi {
+			return level, ""
+		}
+		if level >= x.opt.Depth {
+			return level, "depth"
+		}
+		ids := x.levelIDs(lo, hi, &split)
+		for b := 0; b < len(ids); b += batchSize {
+			if ctx.Err() != nil {
+				return level, "interrupted"
+			}
+			x.batch(ws, ids[b:min(b+batchSize, len(ids))])
+			if x.full {
+				return level, "max-states"
+			}
+		}
+		lo = hi
+	}
+}
+
+// levelIDs lists the states of a level to expand: all of them, or the
+// shard's share at the level the shards split.
+func (x *search) levelIDs(lo, hi int, split *bool) []int32 {
+	ids := make([]int32, 0, hi-lo)
+	n := x.opt.Shard.Count
+	share := !*split && hi-lo >= 8*n
+	for i := lo; i < hi; i++ {
+		if !share || (i-lo)%n == x.opt.Shard.Index {
+			ids = append(ids, int32(i))
+		}
+	}
+	if share {
+		*split = true
+	}
+	return ids
+}
+
+// batch expands ids on the workers and merges the results in order.
+func (x *search) batch(ws []*worker, ids []int32) {
+	nchunks := (len(ids) + chunk - 1) / chunk
+	results := make([]result, nchunks)
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for _, w := range ws {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				c := int(next.Add(1) - 1)
+				if c >= nchunks {
+					return
+				}
+				r := &results[c]
+				r.cov = sim.NewCoverage()
+				for _, id := range ids[c*chunk : min((c+1)*chunk, len(ids))] {
+					w.expand(id, r)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	for i := range results {
+		x.merge(&results[i])
+	}
+}
+
+// merge stores a chunk's successors in order: the same order for any
+// number of workers, so the same ids, counts and first findings.
+func (x *search) merge(r *result) {
+	x.truncated += r.truncated
+	x.cov.Merge(r.cov)
+	x.designFP = x.designFP || r.designFP
+	for i := range r.succs {
+		s := &r.succs[i]
+		if !x.expanded[s.from] {
+			x.expanded[s.from] = true
+			x.edgeLo[s.from] = int64(len(x.edges))
+			x.edgeHi[s.from] = x.edgeLo[s.from]
+		}
+		if s.noMove {
+			x.deadlocks++
+			continue
+		}
+		x.transitions++
+		seg := r.arena[s.seg[0]:s.seg[1]]
+		for _, f := range s.findings {
+			x.record(f, s.from, seg)
+		}
+		x.edges = append(x.edges, x.target(s, seg))
+		x.edgeHi[s.from] = int64(len(x.edges))
+	}
+}
+
+// target stores the successor if it is new and returns its id or marker.
+func (x *search) target(s *succ, seg []uint32) int32 {
+	if s.halted {
+		return edgeHalted
+	}
+	if !x.opt.NoDedup {
+		if id, ok := x.seen[s.fp]; ok {
+			return id
+		}
+	}
+	if len(x.parent) >= x.opt.MaxStates {
+		x.full = true
+		return edgeUnstored
+	}
+	id := x.add(s.from, seg, s.fp, s.owes)
+	if !x.opt.NoDedup {
+		x.seen[s.fp] = id
+	}
+	return id
+}
+
+// record keeps the first transition that broke each rule: breadth-first,
+// the first is on a shortest path.
+func (x *search) record(f rule.Finding, from int32, seg []uint32) {
+	if _, ok := x.found[f.Rule]; ok {
+		return
+	}
+	x.found[f.Rule] = &hit{from: from, seg: append([]uint32(nil), seg...), f: f}
+	x.order = append(x.order, f.Rule)
+}
+
+// edgesOf are the successors of an expanded state.
+func (x *search) edgesOf(id int32) []int32 { return x.edges[x.edgeLo[id]:x.edgeHi[id]] }
