@@ -53,7 +53,43 @@ func (o CheckOptions) Validate() error {
 	case o.Seed > math.MaxUint64-uint64(o.Runs-1):
 		return &OptionError{"seed", fmt.Sprint(o.Seed), fmt.Sprintf("at most %d, so that the last of --runs %d seeds fits in 64 bits", uint64(math.MaxUint64)-uint64(o.Runs-1), o.Runs)}
 	}
-	return o.Shard.validate()
+	if err := o.Shard.validate(); err != nil {
+		return err
+	}
+	return o.validateGoal()
+}
+
+// DefaultMaxRuns is the budget of a coverage goal that names none: ten
+// times the runs, within MaxRuns.
+func DefaultMaxRuns(runs int) int { return min(10*runs, MaxRuns) }
+
+// budget is the most runs the check may make: MaxRuns (or its default)
+// with a coverage goal, Runs without.
+func (o CheckOptions) budget() int {
+	switch {
+	case !o.CoverageGoal:
+		return o.Runs
+	case o.MaxRuns == 0:
+		return DefaultMaxRuns(o.Runs)
+	}
+	return o.MaxRuns
+}
+
+// validateGoal checks the coverage goal's options.
+func (o CheckOptions) validateGoal() error {
+	switch {
+	case !o.CoverageGoal && o.MaxRuns != 0:
+		return &OptionError{"max-runs", fmt.Sprint(o.MaxRuns), "--coverage-goal with it: --max-runs is the goal's budget"}
+	case !o.CoverageGoal:
+		return nil
+	case o.MaxRuns != 0 && (o.MaxRuns < o.Runs || o.MaxRuns > MaxRuns):
+		return &OptionError{"max-runs", fmt.Sprint(o.MaxRuns), fmt.Sprintf("--runs (%d) to %d, or 0 for ten times --runs", o.Runs, MaxRuns)}
+	case o.Shard.Sharded():
+		return &OptionError{"coverage-goal", "with --shard " + o.Shard.String(), "no --shard: a shard cannot tell when the shards before it completed the coverage"}
+	case o.Seed > math.MaxUint64-uint64(o.budget()-1):
+		return &OptionError{"seed", fmt.Sprint(o.Seed), fmt.Sprintf("at most %d, so that the last of --max-runs %d seeds fits in 64 bits", uint64(math.MaxUint64)-uint64(o.budget()-1), o.budget())}
+	}
+	return nil
 }
 
 // workerCount is the workers a check uses: the option, or one per CPU, never

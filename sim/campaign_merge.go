@@ -43,7 +43,9 @@ type ShardReport struct {
 // met an error, as the unsharded check ends there. verified_seeds and
 // nondeterministic_seeds are the shards' own self-checks, summed and
 // joined: the seeds a sharded --verify re-runs are not an unsharded one's.
-// It refuses, with a *ShardError, reports that are not shards of one
+// The coverage is the union of the shards' that count, as the runs are:
+// up to the shard that met the first error; it is left out when one of
+// them has none (a report written without it). It refuses, with a *ShardError, reports that are not shards of one
 // check.
 func MergeShards(shards []ShardReport) (RunReport, error) {
 	ordered, err := checkShards(shards)
@@ -79,6 +81,12 @@ func mergeDesign(shards []ShardReport, i int) (m Report, ran bool) {
 		return Report{}, false
 	}
 	warned := map[rule.Name]bool{}
+	cov, hasCov := NewCoverage(), true
+	defer func() {
+		if hasCov {
+			m.Coverage = cov
+		}
+	}()
 	for _, s := range shards {
 		if i >= len(s.Report.Designs) {
 			m.Interrupted = true // this shard stopped before the design: its block is missing
@@ -90,6 +98,8 @@ func mergeDesign(shards []ShardReport, i int) (m Report, ran bool) {
 		m.Verified += r.Verified
 		m.Nondeterm = append(m.Nondeterm, r.Nondeterm...)
 		m.Interrupted = m.Interrupted || r.Interrupted
+		cov.Merge(r.Coverage)
+		hasCov = hasCov && r.Coverage != nil
 		if addFindings(&m, r.Findings, warned) {
 			break // the unsharded check stops at its first error
 		}

@@ -122,21 +122,23 @@ func worthKeeping(fs []rule.Finding, known, kept map[rule.Name]bool) bool {
 
 // search runs the seeds of the check in batches and merges their results
 // in seed order, until the runs are done, the first error is found, or ctx
-// ends. Its report does not depend on the number of workers.
+// ends; with a coverage goal, until the coverage is complete after Runs or
+// the budget is spent. Its report does not depend on the number of workers.
 func (c *campaign) search(ctx context.Context) {
 	size := len(c.engines) * 32
-	for start := 0; start < c.opt.Runs && c.errRun == nil; start += size {
+	budget := c.opt.budget()
+	for start := 0; start < budget && c.errRun == nil && !c.goalMet(); start += size {
 		if ctx.Err() != nil {
 			c.interrupt()
 			return
 		}
-		n := min(size, c.opt.Runs-start)
+		n := min(size, budget-start)
 		finished, interrupted := c.runBatch(ctx, c.opt.Seed+uint64(start), n)
 		c.merge(finished)
 		if c.opt.Progress != nil {
 			c.opt.Progress(c.rep.Runs, len(c.found)+btoi(c.errRun != nil))
 		}
-		if interrupted && c.errRun == nil && c.rep.Runs < c.opt.Runs {
+		if interrupted && c.errRun == nil && c.rep.Runs < budget && !c.goalMet() {
 			c.interrupt()
 			return
 		}
@@ -150,11 +152,22 @@ func (c *campaign) interrupt() {
 	c.engines = nil
 }
 
+// goalMet reports whether a check with a coverage goal may stop: its Runs
+// are done and its coverage is complete. Without a goal the budget is Runs.
+func (c *campaign) goalMet() bool {
+	return c.opt.CoverageGoal && c.rep.Runs >= c.opt.Runs && c.rep.Coverage.Complete()
+}
+
 // merge takes the first finished results of the pending batch in seed
-// order, up to and including the first run that drew an error.
+// order, up to and including the first run that drew an error, or the run
+// that met the coverage goal: the runs after it are dropped, so that where
+// the check stops does not depend on the batches, nor on the workers.
 func (c *campaign) merge(finished int) {
 	b := c.pending
 	for i := range finished {
+		if c.goalMet() {
+			return
+		}
 		r := b.results[i]
 		seed := b.first + uint64(i)
 		c.rep.Runs++

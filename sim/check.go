@@ -37,6 +37,14 @@ type CheckOptions struct {
 	// Seed+Runs-1; MergeShards joins the shards' reports into the
 	// unsharded one.
 	Shard Shard
+	// CoverageGoal keeps the check running past Runs, in seed order, until
+	// every possible (state, move) pair was seen (Coverage.Complete) or
+	// MaxRuns runs are done; it stops at the first run that completes the
+	// coverage, whatever the workers. It cannot be sharded: a shard cannot
+	// tell when the runs of the shards before it completed the coverage.
+	CoverageGoal bool
+	// MaxRuns is CoverageGoal's budget: 0 is DefaultMaxRuns(Runs).
+	MaxRuns int
 	// Progress, if set, is told the runs done and findings so far, from the
 	// goroutine that called Check.
 	Progress func(runs, findings int)
@@ -52,10 +60,19 @@ type Report struct {
 	Interrupted bool            `json:"interrupted,omitempty"`
 	Verified    int             `json:"verified_seeds,omitempty"`
 	Nondeterm   []uint64        `json:"nondeterministic_seeds,omitempty"`
-	// Coverage is what the runs counted in Runs exercised (coverage.go).
-	// It stays out of the report's JSON until the report wiring renders it
-	// and merge joins the shards' (a union).
-	Coverage *Coverage `json:"-"`
+	// Coverage is what the runs counted in Runs exercised (coverage.go);
+	// merge joins the shards' (a union of the shards it counts).
+	Coverage *Coverage `json:"coverage,omitempty"`
+	// Goal is the outcome of CheckOptions.CoverageGoal; nil without it.
+	Goal *CoverageGoal `json:"coverage_goal,omitempty"`
+}
+
+// CoverageGoal is how a check with CheckOptions.CoverageGoal ended: whether
+// every possible pair was seen, within a budget of MaxRuns runs. The pairs
+// still unseen are the coverage's missed pairs.
+type CoverageGoal struct {
+	MaxRuns int  `json:"max_runs"`
+	Reached bool `json:"reached"`
 }
 
 // FindingReport is one finding of a check, shrunk and saved.
@@ -136,6 +153,9 @@ func Check(ctx context.Context, d Design, opt CheckOptions) (Report, error) {
 		c.engines[i] = NewEngine(d)
 	}
 	c.search(ctx)
+	if opt.CoverageGoal {
+		c.rep.Goal = &CoverageGoal{MaxRuns: opt.budget(), Reached: c.rep.Coverage.Complete()}
+	}
 	all := c.found
 	if c.errRun != nil {
 		all = append(all, *c.errRun)

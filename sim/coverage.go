@@ -1,8 +1,11 @@
 package sim
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
+	"math/bits"
+	"reflect"
 	"slices"
 	"strings"
 
@@ -253,13 +256,122 @@ func (c *Coverage) Rules() []RuleArming {
 // Armed reports whether rule r's precondition was reached.
 func (c *Coverage) Armed(r rule.Name) bool { k := armedBy[r]; return k != 0 && c.Reached(k) }
 
-// MarshalJSON renders the pairs exercised and missed, and every rule's arming.
-func (c *Coverage) MarshalJSON() ([]byte, error) {
-	return json.Marshal(struct {
-		Pairs  []Pair       `json:"pairs"`
-		Missed []Pair       `json:"missed_pairs"`
-		Rules  []RuleArming `json:"rules"`
-	}{nonNil(c.Pairs()), nonNil(c.Missed()), c.Rules()})
+// possibleMask is, by state, the moves possibleIn allows: the pairs a
+// coverage is measured against.
+var possibleMask = func() (m [7]uint16) {
+	for k, states := range possibleIn {
+		for _, s := range states {
+			m[stateIndex(s)] |= 1 << k
+		}
+	}
+	return m
+}()
+
+// Complete reports whether every possible (state, move) pair was seen: the
+// goal of `check --coverage-goal`. Some possible pairs may be unreachable
+// for a given design (a design that never pends a close, say), so a
+// coverage may never be complete.
+func (c *Coverage) Complete() bool {
+	for i, m := range possibleMask {
+		if c.pairs[i]&m != m {
+			return false
+		}
+	}
+	return true
+}
+
+// Counts are the pairs seen and possible, and the rules armed of the
+// catalogue's.
+func (c *Coverage) Counts() (seen, possible, armed, rules int) {
+	for i, m := range possibleMask {
+		seen += bits.OnesCount16(c.pairs[i] & m)
+		possible += bits.OnesCount16(m)
+	}
+	for _, r := range rule.Catalogue {
+		if c.Armed(r.Name) {
+			armed++
+		}
+	}
+	return seen, possible, armed, len(rule.Catalogue)
+}
+
+// NeverArmed are the rules whose precondition was never reached, in
+// catalogue order.
+func (c *Coverage) NeverArmed() []rule.Name {
+	var out []rule.Name
+	for _, r := range rule.Catalogue {
+		if !c.Armed(r.Name) {
+			out = append(out, r.Name)
+		}
+	}
+	return out
+}
+
+// coverageJSON is the coverage as JSON: the counts, the pairs exercised
+// and missed, and every rule's arming (docs/report.schema.json, $defs
+// coverage).
+type coverageJSON struct {
+	PairsSeen     int          `json:"pairs_seen"`
+	PairsPossible int          `json:"pairs_possible"`
+	RulesArmed    int          `json:"rules_armed"`
+	Pairs         []Pair       `json:"pairs"`
+	Missed        []Pair       `json:"missed_pairs"`
+	Rules         []RuleArming `json:"rules"`
+}
+
+func (c *Coverage) json() coverageJSON {
+	seen, possible, armed, _ := c.Counts()
+	return coverageJSON{PairsSeen: seen, PairsPossible: possible, RulesArmed: armed,
+		Pairs: nonNil(c.Pairs()), Missed: nonNil(c.Missed()), Rules: c.Rules()}
+}
+
+// MarshalJSON renders the counts, the pairs exercised and missed, and
+// every rule's arming.
+func (c *Coverage) MarshalJSON() ([]byte, error) { return json.Marshal(c.json()) }
+
+// UnmarshalJSON reads back what MarshalJSON wrote, strictly: a pair that
+// is not possible, a rule the catalogue lacks, or counts and lists that
+// disagree are errors, so that a merge never joins a coverage it misreads.
+// The conditions it sets are those of the armed rules, which is all the
+// JSON keeps: the pairs and the rules' arming read back are the same.
+func (c *Coverage) UnmarshalJSON(data []byte) error {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	var in coverageJSON
+	if err := dec.Decode(&in); err != nil {
+		return fmt.Errorf("coverage: %w", err)
+	}
+	var out Coverage
+	for _, p := range in.Pairs {
+		k, ok := moveKindNamed(p.Move)
+		if !ok || !possible(p.State, k) {
+			return fmt.Errorf("coverage: pair (%s, %s): not a possible (state, move) pair", p.State, p.Move)
+		}
+		out.pairs[stateIndex(p.State)] |= 1 << k
+	}
+	for _, r := range in.Rules {
+		k := armedBy[r.Rule]
+		if k == 0 {
+			return fmt.Errorf("coverage: rule %q: not a rule of the catalogue", r.Rule)
+		}
+		if r.Armed {
+			out.Set(k)
+		}
+	}
+	if !reflect.DeepEqual(out.json(), in) {
+		return fmt.Errorf("coverage: its counts, pairs, missed_pairs and rules disagree; expected them as ndissim writes them")
+	}
+	*c = out
+	return nil
+}
+
+func moveKindNamed(name string) (MoveKind, bool) {
+	for k := MoveKind(1); k <= numMoveKinds; k++ {
+		if k.String() == name {
+			return k, true
+		}
+	}
+	return 0, false
 }
 
 func nonNil(p []Pair) []Pair {
@@ -267,6 +379,23 @@ func nonNil(p []Pair) []Pair {
 		return []Pair{}
 	}
 	return p
+}
+
+// Summary is the coverage in a few lines, as check's text report shows it
+// under a design: the pairs seen of those possible, the rules armed, and
+// by name the rules never armed. Text is the whole table.
+func (c *Coverage) Summary() string {
+	seen, possible, armed, rules := c.Counts()
+	var b strings.Builder
+	fmt.Fprintf(&b, "coverage: %d/%d (state, move) pairs; %d/%d rules armed\n", seen, possible, armed, rules)
+	if never := c.NeverArmed(); len(never) > 0 {
+		names := make([]string, len(never))
+		for i, n := range never {
+			names[i] = string(n)
+		}
+		fmt.Fprintf(&b, "rules never armed in these runs: %s\n", strings.Join(names, ", "))
+	}
+	return b.String()
 }
 
 // Text renders the coverage for a reader: the pairs' count and the ones

@@ -2,6 +2,8 @@ package sim_test
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -51,5 +53,58 @@ func TestCheckCoverageIsTheSameForAnyWorkers(t *testing.T) {
 	}
 	if texts[0] != texts[1] || texts[0] != texts[2] {
 		t.Fatal("coverage differs by worker count")
+	}
+}
+
+// The JSON of a coverage reads back to the same coverage, and a document
+// whose parts disagree is refused.
+func TestCoverageJSONReadsBack(t *testing.T) {
+	rep, err := sim.Check(context.Background(), demo(t), sim.CheckOptions{Seed: 1, Runs: 50, Workers: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := json.Marshal(rep.Coverage)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back sim.Coverage
+	if err := json.Unmarshal(b, &back); err != nil {
+		t.Fatal(err)
+	}
+	again, _ := json.Marshal(&back)
+	if string(again) != string(b) || back.Summary() != rep.Coverage.Summary() {
+		t.Fatalf("read back:\n%s\nwrote:\n%s", again, b)
+	}
+	bad := map[string]string{
+		"impossible pair": strings.Replace(string(b), `"move":"bind"`, `"move":"pause"`, 1),
+		"unknown move":    strings.Replace(string(b), `"move":"bind"`, `"move":"dance"`, 1),
+		"wrong count":     strings.Replace(string(b), `"pairs_seen":`, `"pairs_seen":1`, 1),
+		"unknown rule":    strings.Replace(string(b), `"rule":"DoubleFree"`, `"rule":"DoubleFee"`, 1),
+		"armed by half":   strings.Replace(string(b), `{"rule":"DoubleFree","armed":true`, `{"rule":"DoubleFree","armed":false`, 1),
+		"unknown field":   strings.Replace(string(b), `{"pairs_seen"`, `{"extra":1,"pairs_seen"`, 1),
+	}
+	for name, doc := range bad {
+		if doc == string(b) {
+			t.Fatalf("%s: the edit did not apply to %s", name, b)
+		}
+		if err := json.Unmarshal([]byte(doc), new(sim.Coverage)); err == nil {
+			t.Errorf("%s: read without an error", name)
+		}
+	}
+}
+
+// The summary names every rule never armed, on one line.
+func TestCoverageSummaryNamesTheRulesNeverArmed(t *testing.T) {
+	d := demo(t)
+	d.Workload.AllocationFailure = 0
+	rep, err := sim.Check(context.Background(), d, sim.CheckOptions{Seed: 1, Runs: 100, Workers: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := rep.Coverage.Summary()
+	seen, possible, armed, rules := rep.Coverage.Counts()
+	want := fmt.Sprintf("coverage: %d/%d (state, move) pairs; %d/%d rules armed\nrules never armed in these runs: ", seen, possible, armed, rules)
+	if !strings.HasPrefix(s, want) || !strings.Contains(s, "AllocationFailureIgnored") || strings.Count(s, "\n") != 2 {
+		t.Fatalf("summary:\n%s", s)
 	}
 }

@@ -72,6 +72,7 @@ func TestShardedAndMergedIsTheUnshardedReport(t *testing.T) {
 	for _, c := range cases {
 		opt := sim.CheckOptions{Seed: c.seed, Runs: c.runs, Workers: 2, OutDir: out}
 		want := checkJSON(t, opt)
+		require.Contains(t, string(want), `"pairs_seen"`, "the coverage is part of what merges")
 		for _, n := range c.ns {
 			got := mergedJSON(t, opt, n)
 			require.Equal(t, string(want), string(got), "seed %d, runs %d, %d shards", c.seed, c.runs, n)
