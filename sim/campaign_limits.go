@@ -63,9 +63,9 @@ func (o CheckOptions) Validate() error {
 // times the runs, within MaxRuns.
 func DefaultMaxRuns(runs int) int { return min(10*runs, MaxRuns) }
 
-// budget is the most runs the check may make: MaxRuns (or its default)
+// Budget is the most runs the check may make: MaxRuns (or its default)
 // with a coverage goal, Runs without.
-func (o CheckOptions) budget() int {
+func (o CheckOptions) Budget() int {
 	switch {
 	case !o.CoverageGoal:
 		return o.Runs
@@ -86,8 +86,8 @@ func (o CheckOptions) validateGoal() error {
 		return &OptionError{"max-runs", fmt.Sprint(o.MaxRuns), fmt.Sprintf("--runs (%d) to %d, or 0 for ten times --runs", o.Runs, MaxRuns)}
 	case o.Shard.Sharded():
 		return &OptionError{"coverage-goal", "with --shard " + o.Shard.String(), "no --shard: a shard cannot tell when the shards before it completed the coverage"}
-	case o.Seed > math.MaxUint64-uint64(o.budget()-1):
-		return &OptionError{"seed", fmt.Sprint(o.Seed), fmt.Sprintf("at most %d, so that the last of --max-runs %d seeds fits in 64 bits", uint64(math.MaxUint64)-uint64(o.budget()-1), o.budget())}
+	case o.Seed > math.MaxUint64-uint64(o.Budget()-1):
+		return &OptionError{"seed", fmt.Sprint(o.Seed), fmt.Sprintf("at most %d, so that the last of --max-runs %d seeds fits in 64 bits", uint64(math.MaxUint64)-uint64(o.Budget()-1), o.Budget())}
 	}
 	return nil
 }

@@ -126,7 +126,7 @@ func worthKeeping(fs []rule.Finding, known, kept map[rule.Name]bool) bool {
 // the budget is spent. Its report does not depend on the number of workers.
 func (c *campaign) search(ctx context.Context) {
 	size := len(c.engines) * 32
-	budget := c.opt.budget()
+	budget := c.opt.Budget()
 	for start := 0; start < budget && c.errRun == nil && !c.goalMet(); start += size {
 		if ctx.Err() != nil {
 			c.interrupt()

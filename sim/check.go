@@ -154,7 +154,7 @@ func Check(ctx context.Context, d Design, opt CheckOptions) (Report, error) {
 	}
 	c.search(ctx)
 	if opt.CoverageGoal {
-		c.rep.Goal = &CoverageGoal{MaxRuns: opt.budget(), Reached: c.rep.Coverage.Complete()}
+		c.rep.Goal = &CoverageGoal{MaxRuns: opt.Budget(), Reached: c.rep.Coverage.Complete()}
 	}
 	all := c.found
 	if c.errRun != nil {

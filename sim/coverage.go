@@ -236,6 +236,23 @@ var possibleIn = [...][]fsm.State{
 
 func possible(s fsm.State, k MoveKind) bool { return slices.Contains(possibleIn[k], s) }
 
+// PairMoves are the moves a coverage's pairs name, in move order: the
+// columns of its table.
+func PairMoves() []string {
+	out := make([]string, 0, numMoveKinds)
+	for k := MoveKind(1); k <= numMoveKinds; k++ {
+		out = append(out, k.String())
+	}
+	return out
+}
+
+// PossiblePair reports whether NDIS can make move in state s: whether the
+// pair counts among a coverage's possible pairs.
+func PossiblePair(s fsm.State, move string) bool {
+	k, ok := moveKindNamed(move)
+	return ok && possible(s, k)
+}
+
 // RuleArming says whether one rule's precondition was reached.
 type RuleArming struct {
 	Rule  rule.Name `json:"rule"`

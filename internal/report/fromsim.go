@@ -12,7 +12,7 @@ import (
 // place that reads sim.Report: a change there is mended here.
 func FromSim(r sim.Report) Check {
 	c := Check{Design: r.Name, File: r.File, Runs: r.Runs, Steps: r.Steps,
-		Interrupted: r.Interrupted, Verified: r.Verified, Nondeterm: r.Nondeterm}
+		Interrupted: r.Interrupted, Verified: r.Verified, Nondeterm: r.Nondeterm, Coverage: r.Coverage, Goal: r.Goal}
 	for _, f := range r.Findings {
 		c.Findings = append(c.Findings, fromSimFinding(f))
 	}
@@ -55,7 +55,7 @@ func RulesFromSim(rs []sim.RuleSetting) map[rule.Name]RuleSetting {
 // own (the catalogue's), not the policy's.
 func ToSim(c Check) sim.Report {
 	r := sim.Report{Name: c.Design, File: c.File, Runs: c.Runs, Steps: c.Steps, Interrupted: c.Interrupted,
-		Verified: c.Verified, Nondeterm: c.Nondeterm, Findings: []sim.FindingReport{}}
+		Verified: c.Verified, Nondeterm: c.Nondeterm, Findings: []sim.FindingReport{}, Coverage: c.Coverage, Goal: c.Goal}
 	if len(r.Nondeterm) == 0 {
 		r.Nondeterm = nil
 	}

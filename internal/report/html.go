@@ -8,7 +8,9 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/ndissim/ndissim/fsm"
 	"github.com/ndissim/ndissim/rule"
+	"github.com/ndissim/ndissim/sim"
 )
 
 //go:embed html.tmpl
@@ -68,6 +70,26 @@ type (
 		Silenced   []RuleSilence
 		Raised     []rule.Name
 		Findings   []pageFinding
+		Coverage   *pageCoverage
+	}
+	// pageCoverage is a design's coverage: the counts, the rules never
+	// armed (highlighted: their pass is no evidence), and the (state, move)
+	// table, a row per state and a column per move.
+	pageCoverage struct {
+		Seen, Possible, Armed, Rules int
+		Never                        []sim.RuleArming
+		Goal                         *sim.CoverageGoal
+		Runs                         int
+		Moves                        []string
+		Rows                         []pageCoverageRow
+	}
+	pageCoverageRow struct {
+		State string
+		Cells []pageCell
+	}
+	pageCell struct {
+		Class string // seen, missed or impossible
+		Title string
 	}
 	pageFinding struct {
 		ID           string // the anchor
@@ -173,7 +195,7 @@ func verdictClass(v Verdict) string {
 func designPage(j judged, n int) pageDesign {
 	d := pageDesign{Name: j.Design, File: j.File, Verdict: j.verdict, Class: verdictClass(j.verdict), Runs: j.Runs,
 		Steps: j.Steps, Verified: j.Verified, Interrupt: j.Interrupted, Nondeterm: j.Nondeterm, Silenced: j.off,
-		Raised: raised(j.policy)}
+		Raised: raised(j.policy), Coverage: coveragePage(j.Coverage, j.Goal, j.Runs)}
 	for i, f := range byWeight(j) {
 		m := lookup(f.Rule)
 		pf := pageFinding{ID: fmt.Sprintf("d%d-f%d", n+1, i+1), Rule: f.Rule, Severity: severityName(f.Severity),
@@ -194,6 +216,39 @@ func designPage(j judged, n int) pageDesign {
 		d.Findings = append(d.Findings, pf)
 	}
 	return d
+}
+
+// coveragePage lays out a coverage; nil for none.
+func coveragePage(c *sim.Coverage, goal *sim.CoverageGoal, runs int) *pageCoverage {
+	if c == nil {
+		return nil
+	}
+	p := &pageCoverage{Goal: goal, Runs: runs, Moves: sim.PairMoves()}
+	p.Seen, p.Possible, p.Armed, p.Rules = c.Counts()
+	for _, r := range c.Rules() {
+		if !r.Armed {
+			p.Never = append(p.Never, r)
+		}
+	}
+	seen := map[sim.Pair]bool{}
+	for _, pr := range c.Pairs() {
+		seen[pr] = true
+	}
+	for _, s := range fsm.States() {
+		row := pageCoverageRow{State: string(s)}
+		for _, m := range p.Moves {
+			cell := pageCell{Class: "impossible", Title: fmt.Sprintf("NDIS makes no %s in %s", m, s)}
+			switch {
+			case seen[sim.Pair{State: s, Move: m}]:
+				cell = pageCell{Class: "seen", Title: fmt.Sprintf("%s in %s: exercised", m, s)}
+			case sim.PossiblePair(s, m):
+				cell = pageCell{Class: "missed", Title: fmt.Sprintf("%s in %s: possible, never exercised", m, s)}
+			}
+			row.Cells = append(row.Cells, cell)
+		}
+		p.Rows = append(p.Rows, row)
+	}
+	return p
 }
 
 // diagramPage places the lanes and arrows. Lane i's lifeline is at the

@@ -55,6 +55,11 @@ type Check struct {
 	// merged with it for this design (see Policy.For).
 	Rules    map[rule.Name]RuleSetting
 	Findings []Finding
+	// Coverage is what the check's runs exercised: the (state, move) pairs
+	// and which rules were armed; nil when the report did not record it.
+	Coverage *sim.Coverage
+	// Goal is how --coverage-goal ended; nil without it.
+	Goal *sim.CoverageGoal
 }
 
 // Finding is one broken rule with the shrunk run that shows it.

@@ -63,6 +63,10 @@ type (
 		SilencedRules []jsonSilence `json:"silenced_rules"`
 		Raised        []rule.Name   `json:"raised_rules"`
 		Findings      []jsonFinding `json:"findings"`
+		// Coverage is sim.Coverage's own JSON: docs/report.schema.json's
+		// $defs coverage describes it.
+		Coverage     *sim.Coverage     `json:"coverage,omitempty"`
+		CoverageGoal *sim.CoverageGoal `json:"coverage_goal,omitempty"`
 	}
 	jsonSetting struct {
 		Rule     rule.Name `json:"rule"`
@@ -163,7 +167,8 @@ func JSON(r Report) []byte {
 func designJSON(j judged) jsonDesign {
 	d := jsonDesign{Name: j.Design, File: j.File, Verdict: j.verdict, Runs: j.Runs, Steps: j.Steps,
 		Interrupted: j.Interrupted, Verified: j.Verified, Nondeterm: nonNil(j.Nondeterm),
-		Rules: settingsJSON(j.Rules), SilencedRules: []jsonSilence{}, Raised: raised(j.policy), Findings: []jsonFinding{}}
+		Rules: settingsJSON(j.Rules), SilencedRules: []jsonSilence{}, Raised: raised(j.policy), Findings: []jsonFinding{},
+		Coverage: j.Coverage, CoverageGoal: j.Goal}
 	for _, s := range j.off {
 		d.SilencedRules = append(d.SilencedRules, jsonSilence{Rule: s.Rule, Reason: s.Reason, By: s.By})
 	}

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/ndissim/ndissim/rule"
+	"github.com/ndissim/ndissim/sim"
 )
 
 // The JUnit XML that CI systems read, as the Jenkins junit-4.xsd
@@ -62,6 +63,8 @@ type (
 // fails when it broke at or above the threshold, with the finding's
 // message, its severity as the type, and the shrunk trace and replay
 // command as the body; it is skipped, with the reason, when silenced; it
+// is skipped too when the check's coverage says its precondition was never
+// reached ("never armed in these runs": it could not have broken); it
 // passes otherwise, a finding below the threshold in its system-out. A
 // nondeterministic check adds a Determinism testcase in error. A report of
 // an input error is one suite with one testcase in error.
@@ -135,6 +138,11 @@ func junitCaseOf(j judged, n rule.Name) junitCase {
 	}
 	if s := j.policy.silence(n); s != nil {
 		c.Skipped = &junitText{xmlClean(fmt.Sprintf("silenced by %s: %s", s.By, s.Reason))}
+	}
+	// A rule that neither broke nor was armed was not tested: its pass
+	// would be no evidence.
+	if c.Skipped == nil && len(c.Failures) == 0 && len(out) == 0 && j.Coverage != nil && sim.ArmedBy(n) != 0 && !j.Coverage.Armed(n) {
+		c.Skipped = &junitText{fmt.Sprintf("never armed in these runs: its precondition (%s) was never reached", sim.ArmedBy(n))}
 	}
 	if len(out) > 0 {
 		c.SystemOut = &junitText{xmlClean(strings.Join(out, "\n"))}

@@ -76,7 +76,7 @@ func policyOf(p jsonPolicy) (Policy, error) {
 
 func checkOf(d jsonDesign) (Check, error) {
 	c := Check{Design: d.Name, File: d.File, Runs: d.Runs, Steps: d.Steps, Interrupted: d.Interrupted,
-		Verified: d.Verified, Nondeterm: d.Nondeterm}
+		Verified: d.Verified, Nondeterm: d.Nondeterm, Coverage: d.Coverage, Goal: d.CoverageGoal}
 	for _, s := range d.Rules {
 		if c.Rules == nil {
 			c.Rules = map[rule.Name]RuleSetting{}

@@ -309,6 +309,9 @@ func checkNotes(j judged) []sarifNotification {
 		out = append(out, sarifNotification{Level: "warning", Message: sarifText{fmt.Sprintf(
 			"%s: interrupted after %d runs; the results cover those runs only", j.Design, j.Runs)}})
 	}
+	if c := j.Coverage; c != nil {
+		out = append(out, sarifNotification{Level: "note", Message: sarifText{j.Design + ": " + strings.ReplaceAll(strings.TrimSuffix(c.Summary(), "\n"), "\n", "; ")}})
+	}
 	return out
 }
 
