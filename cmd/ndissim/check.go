@@ -30,6 +30,8 @@ type checkFlags struct {
 	verify     int
 	noProgress bool
 	shard      string
+	goal       bool
+	maxRuns    int
 	report     reportFlags
 }
 
@@ -46,7 +48,13 @@ checks the embedded default design.
 Each design's text report starts with its verdict: pass, pass with N warnings,
 FAIL or interrupted. --fail-on, --enable, --disable and a design file's rules:
 section decide what counts; --format and --sarif, --junit, --html choose the
-reports (docs/report.md, docs/ci.md).`,
+reports (docs/report.md, docs/ci.md).
+
+Each design's report also says what its runs covered: the (state, move)
+pairs exercised out of those possible and the rules never armed (their
+precondition never reached, so passing them is no evidence); --coverage
+prints the whole table. --coverage-goal keeps a design's check running until
+every possible pair is seen, within --max-runs.`,
 		RunE: func(cmd *cobra.Command, args []string) error { return runCheck(cmd, args, f) },
 	}
 	fl := cmd.Flags()
@@ -58,6 +66,8 @@ reports (docs/report.md, docs/ci.md).`,
 	fl.StringArrayVar(&f.designs, "design", nil, "check a built-in Go design by name (repeatable; see `ndissim designs`)")
 	fl.IntVar(&f.verify, "verify", 0, fmt.Sprintf("determinism self-check: re-run this many seeds (at most %d) and compare their traces", sim.MaxVerify))
 	fl.BoolVar(&f.noProgress, "no-progress", false, "no progress bar, even on a terminal")
+	fl.BoolVar(&f.goal, "coverage-goal", false, "keep checking past --runs, in seed order, until every possible (state, move) pair is seen or --max-runs runs are done (docs/explore.md, Coverage)")
+	fl.IntVar(&f.maxRuns, "max-runs", 0, fmt.Sprintf("the budget of --coverage-goal: at most this many runs per design, --runs to %d (0: ten times --runs)", sim.MaxRuns))
 	fl.StringVar(&f.shard, "shard", "", "run shard I of N of the seeds: I/N, or env/N to read I from "+sim.ShardIndexEnv+"; `ndissim merge` joins the shards' --json reports (docs/sharding.md)")
 	f.report.register(fl)
 	return cmd
@@ -68,7 +78,8 @@ reports (docs/report.md, docs/ci.md).`,
 func shellSafe(s string) bool { return sim.ShellCommand("x", "y", s) == "x y "+s }
 
 func runCheck(cmd *cobra.Command, args []string, f checkFlags) error {
-	opt := sim.CheckOptions{Seed: f.seed, Runs: f.runs, Steps: f.steps, Workers: f.workers, OutDir: f.out, Verify: f.verify}
+	opt := sim.CheckOptions{Seed: f.seed, Runs: f.runs, Steps: f.steps, Workers: f.workers, OutDir: f.out, Verify: f.verify,
+		CoverageGoal: f.goal, MaxRuns: f.maxRuns}
 	shard, err := shardFlag(f.shard)
 	if err != nil {
 		return err
@@ -234,6 +245,9 @@ func notRun(out io.Writer, opt sim.CheckOptions, args []string, f checkFlags, ou
 func checkHooks(cmd *cobra.Command, opt sim.CheckOptions, f checkFlags, outs outputs) sim.CheckHooks {
 	var bar *progressbar.ProgressBar
 	_, runs := opt.Shard.Block(opt.Seed, opt.Runs)
+	if opt.CoverageGoal {
+		runs = opt.Budget() // the most it may run; a goal met sooner ends the bar there
+	}
 	text := outs.stdout == formatText
 	done := 0
 	return sim.CheckHooks{
@@ -256,7 +270,7 @@ func checkHooks(cmd *cobra.Command, opt sim.CheckOptions, f checkFlags, outs out
 				if done++; done > 1 {
 					fmt.Fprintln(cmd.OutOrStdout()) // a blank line between designs
 				}
-				printCheck(cmd.OutOrStdout(), outs.policy, checkOf(d, rep))
+				printCheck(cmd.OutOrStdout(), outs, checkOf(d, rep))
 			}
 		},
 	}

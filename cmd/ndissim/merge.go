@@ -66,7 +66,7 @@ func runMerge(cmd *cobra.Command, args []string, f reportFlags) error {
 			if i > 0 {
 				fmt.Fprintln(out) // a blank line between designs
 			}
-			printCheck(out, outs.policy, c)
+			printCheck(out, outs, c)
 		}
 		printEnd(out, rep)
 	}

@@ -43,6 +43,7 @@ type reportFlags struct {
 	sarif   string
 	junit   string
 	html    string
+	full    bool // --coverage
 }
 
 func (f *reportFlags) register(fl *pflag.FlagSet) {
@@ -55,6 +56,7 @@ func (f *reportFlags) register(fl *pflag.FlagSet) {
 	fl.StringVar(&f.sarif, "sarif", "", "also write the SARIF 2.1.0 report to `FILE`")
 	fl.StringVar(&f.junit, "junit", "", "also write the JUnit XML report to `FILE`")
 	fl.StringVar(&f.html, "html", "", "also write the self-contained HTML report to `FILE`")
+	fl.BoolVar(&f.full, "coverage", false, "the text report shows each design's whole coverage: every (state, move) pair never exercised and what each rule never armed needs")
 }
 
 // outFile is a report file a flag asks for.
@@ -70,13 +72,14 @@ type outputs struct {
 	stdout string
 	files  []outFile
 	policy report.Policy
+	full   bool // the text report's whole coverage table
 }
 
 // resolve checks the report flags, naming the flag and what it expects,
 // before anything runs. Every problem is reported, one per line.
 func (f reportFlags) resolve() (outputs, error) {
 	var errs []string
-	o := outputs{stdout: f.format}
+	o := outputs{stdout: f.format, full: f.full}
 	if _, ok := writers[f.format]; !ok && f.format != formatText {
 		errs = append(errs, fmt.Sprintf("--format %q: expected text, json, sarif, junit or html", f.format))
 	}

@@ -34,6 +34,7 @@ func TestMergedShardsAreTheUnshardedCheck(t *testing.T) {
 	wantCode, want, errs := ndissim(t, append(args, "--json", "--strict")...)
 	require.Contains(t, []int{exitOK, exitFindings}, wantCode, errs)
 	require.Contains(t, want, `"rule": `, "a check with findings to merge")
+	require.Contains(t, want, `"pairs_seen": `, "the coverage is merged too")
 	for _, n := range []int{1, 2, 3} {
 		files := shardReports(t, n, args...)
 		code, got, errs := ndissim(t, append([]string{"merge", "--json", "--strict"}, files...)...)
@@ -43,6 +44,7 @@ func TestMergedShardsAreTheUnshardedCheck(t *testing.T) {
 		code, text, _ := ndissim(t, append([]string{"merge"}, files...)...)
 		require.Contains(t, []int{exitOK, exitFindings}, code)
 		require.Contains(t, text, ": short (")
+		require.Contains(t, text, "\n  coverage: ")
 	}
 }
 

@@ -12,9 +12,10 @@ import (
 // printCheck prints one design's check as text. Its first line is the
 // design's verdict as the report's headline words say it (pass, pass with
 // N warnings, FAIL, interrupted), then the design, its file and its
-// counts; then the rules its policy silences or raises, and each finding.
-func printCheck(w io.Writer, pol report.Policy, c report.Check) {
-	p := pol.For(c)
+// counts; then the rules its policy silences or raises, its coverage, and
+// each finding.
+func printCheck(w io.Writer, outs outputs, c report.Check) {
+	p := outs.policy.For(c)
 	kept, silenced := p.Apply(c.Findings)
 	warnings := 0
 	for _, f := range kept {
@@ -38,8 +39,41 @@ func printCheck(w io.Writer, pol report.Policy, c report.Check) {
 		fmt.Fprintf(w, "  NONDETERMINISM: seed %d gave different traces on two runs; this is an ndissim bug, please report it\n", s)
 	}
 	printControl(w, p)
+	printCoverage(w, c, outs.full)
 	for _, f := range c.Findings {
 		printFinding(w, p, c, p.Judge(f))
+	}
+}
+
+// printCoverage says what the check's runs covered, indented under it: in
+// two lines (the pairs and rules armed, then the rules never armed by
+// name), or with full the whole table; then how --coverage-goal ended.
+func printCoverage(w io.Writer, c report.Check, full bool) {
+	cov := c.Coverage
+	if cov == nil {
+		return
+	}
+	text := cov.Summary()
+	if full {
+		text = cov.Text()
+	}
+	for _, l := range strings.SplitAfter(strings.TrimSuffix(text, "\n"), "\n") {
+		fmt.Fprint(w, "  ", l)
+	}
+	fmt.Fprintln(w)
+	g := c.Goal
+	switch {
+	case g == nil:
+	case g.Reached:
+		fmt.Fprintf(w, "  coverage goal: every possible pair seen within %d runs\n", c.Runs)
+	case full:
+		fmt.Fprintf(w, "  coverage goal: NOT reached in %d runs (budget %d); the pairs never seen are listed above\n", c.Runs, g.MaxRuns)
+	default:
+		var unseen []string
+		for _, p := range cov.Missed() {
+			unseen = append(unseen, fmt.Sprintf("%s in %s", p.Move, p.State))
+		}
+		fmt.Fprintf(w, "  coverage goal: NOT reached in %d runs (budget %d); never seen: %s\n", c.Runs, g.MaxRuns, strings.Join(unseen, ", "))
 	}
 }
 
