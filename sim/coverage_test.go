@@ -108,3 +108,26 @@ func TestCoverageSummaryNamesTheRulesNeverArmed(t *testing.T) {
 		t.Fatalf("summary:\n%s", s)
 	}
 }
+
+// A shard report written without coverage leaves the merged report
+// without one, rather than with the other shards' part of it.
+func TestMergeWithoutACoverageHasNone(t *testing.T) {
+	var shards []sim.ShardReport
+	for i := range 2 {
+		opt := sim.CheckOptions{Seed: 1, Runs: 40, Workers: 1, Shard: sim.Shard{Index: i, Count: 2}}
+		run, err := sim.CheckDesigns(context.Background(), []sim.Design{demo(t)}, opt, sim.CheckHooks{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		shards = append(shards, sim.ShardReport{File: fmt.Sprint(i), Report: run})
+	}
+	merged, err := sim.MergeShards(shards)
+	if err != nil || merged.Designs[0].Coverage == nil {
+		t.Fatalf("merged coverage missing: %v", err)
+	}
+	shards[1].Report.Designs[0].Coverage = nil
+	merged, err = sim.MergeShards(shards)
+	if err != nil || merged.Designs[0].Coverage != nil {
+		t.Fatalf("merged coverage of a shard without one: %v", err)
+	}
+}
