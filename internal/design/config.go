@@ -65,14 +65,34 @@ type NBPoolConfig struct {
 
 // SendConfig is the `send:` section.
 type SendConfig struct {
-	API        SendAPI
-	NetBuffers int    // NBs per NBL with SendSeparate
-	Header     uint32 // the protocol's own header bytes
+	API          SendAPI
+	NetBuffers   int    // NBs per NBL with SendSeparate
+	Header       uint32 // the protocol's own header bytes
+	SourceHandle bool   // set NET_BUFFER_LIST->SourceHandle before each send
+	Flags        SendFlags
+	Lock         SendLock
+	When         SendWhen
+	OnFailure    SendFailure
 }
 
 // ReceiveConfig is the `receive:` section.
 type ReceiveConfig struct {
 	Hold bool // keep received NBLs until a work item returns them
+	// Keep, when set, says what happens to a received NBL and overrides
+	// Hold; empty is Hold's choice (hold or return).
+	Keep      ReceiveKeep
+	Resources ReceiveResources
+}
+
+// keep is what the protocol does with a received NBL while Running.
+func (r ReceiveConfig) keep() ReceiveKeep {
+	switch {
+	case r.Keep != "":
+		return r.Keep
+	case r.Hold:
+		return ReceiveHold
+	}
+	return ReceiveReturn
 }
 
 // Config is the design of the configurable protocol: the `protocol:` section
@@ -86,6 +106,7 @@ type Config struct {
 	NBPool       *NBPoolConfig // nil: none; required with SendSeparate
 	Send         SendConfig
 	Receive      ReceiveConfig
+	Lifecycle    LifecycleConfig
 }
 
 // DefaultConfig is a correct design: needs from the attributes, passed at
@@ -96,8 +117,10 @@ func DefaultConfig() Config {
 		Sizing:       SizingAllocation,
 		Rebuild:      RebuildWhenGrown,
 		NBLPool:      NBLPoolConfig{AllocateNetBuffer: true, ContextSize: 16, Tag: "Prot"},
-		Send:         SendConfig{API: SendCombined, NetBuffers: 1, Header: 14},
-		Receive:      ReceiveConfig{Hold: true},
+		Send: SendConfig{API: SendCombined, NetBuffers: 1, Header: 14, SourceHandle: true,
+			Flags: SendFlagsNone, Lock: SendLockNone, When: SendWhenRunning, OnFailure: SendFailureFree},
+		Receive:   ReceiveConfig{Hold: true, Resources: ResourcesCopy},
+		Lifecycle: DefaultLifecycle(),
 	}
 }
 
@@ -131,6 +154,19 @@ func (c Config) Validate() error {
 		}
 	default:
 		return fmt.Errorf("protocol.send.api: %q is not one of combined, separate", c.Send.API)
+	}
+	for _, err := range []error{
+		oneOf("protocol.send.flags", c.Send.Flags, SendFlagsNone, SendFlagsFromIrql, SendFlagsDispatch),
+		oneOf("protocol.send.lock", c.Send.Lock, SendLockNone, SendLockSpin, SendLockAcrossSend, SendLockDpr),
+		oneOf("protocol.send.when", c.Send.When, SendWhenRunning, SendWhenNotPaused, SendWhenOpen),
+		oneOf("protocol.send.on_failure", c.Send.OnFailure, SendFailureFree, SendFailureKeep),
+		oneOf("protocol.receive.keep", c.Receive.keep(), ReceiveHold, ReceiveCopy, ReceiveReturn),
+		oneOf("protocol.receive.resources", c.Receive.Resources, ResourcesCopy, ResourcesIgnore),
+		c.Lifecycle.Validate(),
+	} {
+		if err != nil {
+			return err
+		}
 	}
 	if len(c.NBLPool.Tag) > 4 {
 		return fmt.Errorf("protocol.nbl_pool.tag: %q has %d characters; a pool tag is at most 4", c.NBLPool.Tag, len(c.NBLPool.Tag))

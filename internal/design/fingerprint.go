@@ -35,6 +35,22 @@ func (p *configurable) Fingerprint(h *binding.StateHash) {
 	h.Bool(p.restarting)
 	h.Word(uint64(p.rebuildTries))
 	h.Bool(p.bindWait)
+	// The lifecycle settings' state. The spin lock is left out: it is never
+	// held between callbacks (SpinLockHeldAtReturn halts a run that does).
+	nbls(h, p.copies)
+	h.Bool(p.binding)
+	h.Bool(p.bindQuery)
+	h.Bool(p.open)
+	h.Word(uint64(len(p.oids)))
+	for _, id := range p.oids {
+		h.RequestID(id)
+	}
+	h.Bool(p.closeWait)
+	h.Bool(p.closeDone)
+	h.NdisEvent(p.event)
+	h.Bool(p.waiting)
+	h.Bool(p.openDone)
+	h.Word(uint64(p.openStatus))
 }
 
 func pools(h *binding.StateHash, s *designkit.Pools) {

@@ -40,8 +40,18 @@ protocol:
   rebuild: never
   nbl_pool: {allocate_net_buffer: false, context_size: 0, data_size: 65536, tag: ""}
   nb_pool: {data_size: 2048}
-  send: {api: separate, net_buffers: 64, header: 0}
-  receive: {hold: false}
+  send: {api: separate, net_buffers: 64, header: 0, source_handle: false, flags: from-irql,
+         lock: spin-across-send, when: open, on_failure: keep}
+  receive: {keep: copy, resources: ignore}
+  lifecycle:
+    pools: driver
+    create_pools: at-first-write
+    request_ids: ndis
+    bind: {wait: event, oids: [frame-size, packet-filter, multicast-list], complete_from: oid-complete}
+    pause: {wait: sleep, complete_from: send-complete, goodbye_send: true}
+    restart: {rebuild_failure: fail}
+    unbind: {oids: [multicast-list, packet-filter], oids_wait: none, oids_order: after-close,
+             close_from: oid-complete, close_wait: event, free_pools: close-complete}
 `)
 	require.Equal(t, design.Config{
 		Requirements: design.RequirementsFixed,
@@ -50,9 +60,42 @@ protocol:
 		Rebuild:      design.RebuildNever,
 		NBLPool:      design.NBLPoolConfig{AllocateNetBuffer: false, ContextSize: 0, DataSize: 65536, Tag: ""},
 		NBPool:       &design.NBPoolConfig{DataSize: 2048},
-		Send:         design.SendConfig{API: design.SendSeparate, NetBuffers: 64, Header: 0},
-		Receive:      design.ReceiveConfig{Hold: false},
+		Send: design.SendConfig{API: design.SendSeparate, NetBuffers: 64, Header: 0, SourceHandle: false,
+			Flags: design.SendFlagsFromIrql, Lock: design.SendLockAcrossSend, When: design.SendWhenOpen, OnFailure: design.SendFailureKeep},
+		Receive: design.ReceiveConfig{Hold: true, Keep: design.ReceiveCopy, Resources: design.ResourcesIgnore},
+		Lifecycle: design.LifecycleConfig{
+			Pools: design.PoolsDriver, CreatePools: design.PoolsAtFirstWrite, RequestIDs: design.RequestIDsNDIS,
+			Bind: design.BindConfig{Wait: design.WaitEvent,
+				Requests:     []design.Request{design.RequestFrameSize, design.RequestPacketFilter, design.RequestMulticastList},
+				CompleteFrom: design.CompleteFromOidComplete},
+			Pause:   design.PauseConfig{Wait: design.WaitSleep, CompleteFrom: design.CompleteFromSendComplete, GoodbyeSend: true},
+			Restart: design.RestartConfig{RebuildFailure: design.RebuildFail},
+			Unbind: design.UnbindConfig{Requests: []design.Request{design.RequestMulticastList, design.RequestPacketFilter},
+				OIDsWait: design.WaitNone, OIDsOrder: design.OIDsAfterClose, CloseFrom: design.CompleteFromOidComplete,
+				CloseWait: design.WaitEvent, FreePools: design.FreeInCloseComplete},
+		},
 	}, got)
+	require.Equal(t, design.ReceiveConfig{Hold: false, Resources: design.ResourcesCopy},
+		configOf(t, "protocol: {receive: {hold: false}}\n").Receive, "hold: false leaves keep to hold's choice")
+}
+
+// The lifecycle section's mistakes are input errors at their line.
+func TestLifecycleErrors(t *testing.T) {
+	for _, c := range []struct{ src, field, msg string }{
+		{"  receive: {hold: true, keep: hold}\n", "protocol.receive.keep", "given with hold"},
+		{"  lifecycle: {bind: {oids: [frame-size, frame-size]}}\n", "protocol.lifecycle.bind.oids[1]", "already in the list"},
+		{"  lifecycle: {unbind: {oids: [frame-size]}}\n", "protocol.lifecycle.unbind.oids[0]", "expected one of packet-filter, multicast-list"},
+		{"  lifecycle: {pause: {wait: forever}}\n", "protocol.lifecycle.pause.wait", "expected one of pend, sleep, event, none"},
+		{"  lifecycle: {bind: {wait: sleep}}\n", "protocol.lifecycle.bind.wait", "expected one of pend, event, none"},
+		{"  lifecycle: {unbind: {oids: packet-filter}}\n", "protocol.lifecycle.unbind.oids", "expected a list"},
+		{"  send: {lock: mutex}\n", "protocol.send.lock", "expected one of none, spin, spin-across-send, dpr"},
+	} {
+		_, err := Parse("t.yaml", []byte("version: 1\nname: t\nstack:\n  miniport: {name: nic}\nprotocol:\n"+c.src))
+		var de *Error
+		require.ErrorAs(t, err, &de, c.src)
+		require.Equal(t, c.field, de.Field, c.src)
+		require.Contains(t, de.Msg, c.msg, c.src)
+	}
 }
 
 func TestConfigPartialSections(t *testing.T) {

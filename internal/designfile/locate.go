@@ -10,9 +10,10 @@ import (
 // ruleFields maps a rule to the design-file fields of the configurable
 // protocol that decide whether it breaks, the most responsible first: a
 // report points a finding at the first of them the file sets. A rule that
-// no single setting decides (a lifecycle or IRQL rule the configurable
-// protocol does not break) has no entry; its findings point at the file as
-// a whole. docs/report.md lists this table.
+// no setting decides (one the configurable protocol does not break, such
+// as DoubleFree) has no entry; its findings point at the file as a whole.
+// docs/design-files.md ("Rules a setting breaks") gives the setting that
+// breaks each rule, with its YAML.
 var ruleFields = map[rule.Name][]string{
 	"PoolContextAlignment":            {"protocol.nbl_pool.context_size"},
 	"PoolDataSizeWithoutNetBuffer":    {"protocol.nbl_pool.data_size", "protocol.nbl_pool.allocate_net_buffer"},
@@ -26,12 +27,29 @@ var ruleFields = map[rule.Name][]string{
 	"SendBackfillShortfall":           {"protocol.fixed.data_backfill", "protocol.rebuild", "protocol.sizing", "protocol.requirements"},
 	"SendContextShortfall":            {"protocol.fixed.context_backfill", "protocol.rebuild", "protocol.sizing", "protocol.requirements"},
 	"RetreatAllocates":                {"protocol.send.header", "protocol.fixed.data_backfill", "protocol.sizing"},
-	"PoolChangedWhileActive":          {"protocol.rebuild"},
-	"PnPEventFailed":                  {"protocol.rebuild"},
-	"ReceiveResourcesHeld":            {"protocol.receive.hold"},
-	"ReturnNotOwned":                  {"protocol.receive.hold"},
-	"OidInInvalidState":               {"protocol.requirements"},
-	"PendedNotCompleted":              {"protocol.requirements"},
+	"PoolChangedWhileActive":          {"protocol.lifecycle.create_pools", "protocol.rebuild"},
+	"PoolFreedWithOutstanding":        {"protocol.send.on_failure"},
+	"NbPoolFreedWithOutstanding":      {"protocol.send.on_failure"},
+	"ResourcesKeptPastUnbind":         {"protocol.lifecycle.pools", "protocol.lifecycle.unbind.free_pools", "protocol.send.on_failure"},
+	"PnPEventFailed":                  {"protocol.lifecycle.restart.rebuild_failure", "protocol.rebuild"},
+	"ReceiveResourcesHeld":            {"protocol.receive.resources", "protocol.receive.keep", "protocol.receive.hold"},
+	"ReturnNotOwned":                  {"protocol.receive.keep", "protocol.receive.hold"},
+	"SourceHandleNotSet":              {"protocol.send.source_handle"},
+	"SendWhileNotRunning":             {"protocol.send.when"},
+	"SendWhilePausing":                {"protocol.lifecycle.pause.goodbye_send", "protocol.send.when"},
+	"DispatchFlagMismatch":            {"protocol.send.flags"},
+	"IrqlTooLow":                      {"protocol.send.lock"},
+	"SpinLockReacquired":              {"protocol.send.lock"},
+	"IrqlTooHigh": {"protocol.lifecycle.pause.complete_from", "protocol.lifecycle.unbind.close_from",
+		"protocol.lifecycle.pause.wait", "protocol.lifecycle.unbind.close_wait", "protocol.lifecycle.unbind.oids_wait"},
+	"PauseWithOutstanding":     {"protocol.lifecycle.pause.wait"},
+	"BindWithoutOpen":          {"protocol.lifecycle.bind.wait"},
+	"OidInInvalidState":        {"protocol.lifecycle.bind.wait", "protocol.lifecycle.bind.oids", "protocol.requirements"},
+	"UnexpectedCompletion":     {"protocol.lifecycle.bind.complete_from"},
+	"PendedNotCompleted":       {"protocol.lifecycle.request_ids", "protocol.requirements"},
+	"CloseWithOidsOutstanding": {"protocol.lifecycle.unbind.oids_wait", "protocol.lifecycle.unbind.oids"},
+	"HandleUsedAfterClose":     {"protocol.lifecycle.unbind.oids_order"},
+	"LeakAtUnbind":             {"protocol.lifecycle.unbind.close_wait"},
 }
 
 // goField is the field of a file whose protocol is a Go design: that

@@ -1,6 +1,8 @@
 package designfile
 
 import (
+	"fmt"
+	"slices"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -86,11 +88,74 @@ func (d *decoder) config(po *object) design.Config {
 		s.API = design.SendAPI(so.oneOf("api", string(s.API)))
 		s.NetBuffers = int(so.integer("net_buffers", int64(s.NetBuffers)))
 		s.Header = uint32(so.integer("header", int64(s.Header)))
+		s.SourceHandle = so.boolean("source_handle", s.SourceHandle)
+		s.Flags = design.SendFlags(so.oneOf("flags", string(s.Flags)))
+		s.Lock = design.SendLock(so.oneOf("lock", string(s.Lock)))
+		s.When = design.SendWhen(so.oneOf("when", string(s.When)))
+		s.OnFailure = design.SendFailure(so.oneOf("on_failure", string(s.OnFailure)))
 	}
 	if ro := po.sub("receive"); ro != nil {
-		cfg.Receive.Hold = ro.boolean("hold", cfg.Receive.Hold)
+		r := &cfg.Receive
+		r.Hold = ro.boolean("hold", r.Hold)
+		if k, ok := ro.keys["keep"]; ok {
+			if _, both := ro.get("hold"); both {
+				d.fail(k, ro.child("keep"), "given with hold; keep says all hold does (hold: true is keep: hold, false is keep: return), so give one of them")
+			}
+			r.Keep = design.ReceiveKeep(ro.oneOf("keep", ""))
+		}
+		r.Resources = design.ReceiveResources(ro.oneOf("resources", string(r.Resources)))
+	}
+	if lo := po.sub("lifecycle"); lo != nil {
+		d.lifecycle(lo, &cfg.Lifecycle)
 	}
 	return cfg
+}
+
+// lifecycle reads the lifecycle section over l's defaults.
+func (d *decoder) lifecycle(lo *object, l *design.LifecycleConfig) {
+	l.Pools = design.PoolScope(lo.oneOf("pools", string(l.Pools)))
+	l.CreatePools = design.PoolCreation(lo.oneOf("create_pools", string(l.CreatePools)))
+	l.RequestIDs = design.RequestIDs(lo.oneOf("request_ids", string(l.RequestIDs)))
+	if bo := lo.sub("bind"); bo != nil {
+		b := &l.Bind
+		b.Wait = design.Wait(bo.oneOf("wait", string(b.Wait)))
+		b.Requests = d.requests(bo, "oids")
+		b.CompleteFrom = design.CompleteFrom(bo.oneOf("complete_from", string(b.CompleteFrom)))
+	}
+	if po := lo.sub("pause"); po != nil {
+		p := &l.Pause
+		p.Wait = design.Wait(po.oneOf("wait", string(p.Wait)))
+		p.CompleteFrom = design.CompleteFrom(po.oneOf("complete_from", string(p.CompleteFrom)))
+		p.GoodbyeSend = po.boolean("goodbye_send", p.GoodbyeSend)
+	}
+	if ro := lo.sub("restart"); ro != nil {
+		l.Restart.RebuildFailure = design.RebuildFailure(ro.oneOf("rebuild_failure", string(l.Restart.RebuildFailure)))
+	}
+	if uo := lo.sub("unbind"); uo != nil {
+		u := &l.Unbind
+		u.Requests = d.requests(uo, "oids")
+		u.OIDsWait = design.Wait(uo.oneOf("oids_wait", string(u.OIDsWait)))
+		u.OIDsOrder = design.OIDOrder(uo.oneOf("oids_order", string(u.OIDsOrder)))
+		u.CloseFrom = design.CompleteFrom(uo.oneOf("close_from", string(u.CloseFrom)))
+		u.CloseWait = design.Wait(uo.oneOf("close_wait", string(u.CloseWait)))
+		u.FreePools = design.FreePools(uo.oneOf("free_pools", string(u.FreePools)))
+	}
+}
+
+// requests reads a list of OID requests, each one of the field table's
+// choices and given once; an empty list is nil.
+func (d *decoder) requests(o *object, name string) []design.Request {
+	spec := o.spec.child(name)
+	var out []design.Request
+	for i, n := range o.list(name) {
+		path := fmt.Sprintf("%s[%d]", o.child(name), i)
+		r := design.Request(d.oneOf(n, path, spec.item.choices...))
+		if slices.Contains(out, r) {
+			d.fail(n, path, "%s is already in the list; make each request once", r)
+		}
+		out = append(out, r)
+	}
+	return out
 }
 
 // tag is a PoolTag: a ULONG that debuggers print as up to four characters,

@@ -75,7 +75,11 @@ func schemaOf(f *field) obj {
 	case kindList:
 		// A key with nothing after it (every item commented out) is an
 		// empty list to the parser.
-		return append(s, kv{"type", []string{"array", "null"}}, kv{"maxItems", f.hi}, kv{"items", schemaOf(f.item)})
+		s = append(s, kv{"type", []string{"array", "null"}}, kv{"maxItems", f.hi}, kv{"items", schemaOf(f.item)})
+		if f.item.kind == kindChoice {
+			s = append(s, kv{"uniqueItems", true}) // a list of choices names each once
+		}
+		return s
 	case kindInteger:
 		if len(f.values) > 0 {
 			return append(s, kv{"type", "integer"}, kv{"enum", f.values})
