@@ -47,9 +47,7 @@ func TestCheckOptionsOutOfBoundsAreRefused(t *testing.T) {
 // A check returns within a second of its context ending, though each run is
 // as long as a run can be, and keeps the runs finished before.
 func TestCheckStopsWithinASecondWhateverTheRunLength(t *testing.T) {
-	if raceEnabled {
-		t.Skip("timed: runs in the plain test pass, not under the race detector")
-	}
+	skipUnlessTimed(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	time.AfterFunc(300*time.Millisecond, cancel)
 	start := time.Now()

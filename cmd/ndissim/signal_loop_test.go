@@ -50,9 +50,7 @@ func TestEverySignalEndsEveryCommandWithinASecond(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary")
 	}
-	if raceEnabled {
-		t.Skip("timed: runs in the plain test pass, not under the race detector")
-	}
+	skipUnlessTimed(t)
 	bin := buildBinary(t)
 	dir := t.TempDir()
 	short := filepath.Join(dir, "short.yaml")

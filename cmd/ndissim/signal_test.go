@@ -20,9 +20,7 @@ func TestInterruptKeepsWhatWasFound(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary")
 	}
-	if raceEnabled {
-		t.Skip("timed: runs in the plain test pass, not under the race detector")
-	}
+	skipUnlessTimed(t)
 	dir := t.TempDir()
 	bin := filepath.Join(dir, "ndissim")
 	build := exec.Command("go", "build", "-o", bin, ".")
