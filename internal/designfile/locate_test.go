@@ -1,6 +1,9 @@
 package designfile
 
 import (
+	"flag"
+	"fmt"
+	"os"
 	"strings"
 	"testing"
 
@@ -82,3 +85,36 @@ func TestLocateGoProtocol(t *testing.T) {
 	require.Equal(t, "protocol.go", field)
 	require.Equal(t, sim.FieldPos{Line: 6, Column: 3}, pos)
 }
+
+// docs/report.md's table of the setting each finding points at is the
+// table above, rule by rule in catalogue order.
+func TestReportDocListsTheLocateTable(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("| rule | fields, the most responsible first |\n|---|---|\n")
+	for _, r := range rule.Catalogue {
+		fields := ruleFields[r.Name]
+		if len(fields) == 0 {
+			continue
+		}
+		quoted := make([]string, len(fields))
+		for i, f := range fields {
+			quoted[i] = "`" + f + "`"
+		}
+		fmt.Fprintf(&b, "| %s | %s |\n", r.Name, strings.Join(quoted, ", "))
+	}
+	want := b.String()
+	doc, err := os.ReadFile("../../docs/report.md")
+	require.NoError(t, err)
+	start := strings.Index(string(doc), "| rule | fields, the most responsible first |")
+	require.GreaterOrEqual(t, start, 0, "docs/report.md has no rule/fields table")
+	end := strings.Index(string(doc)[start:], "\n\n")
+	got := string(doc)[start : start+end+1]
+	if *updateDocs {
+		s := string(doc)[:start] + want + string(doc)[start+end+1:]
+		require.NoError(t, os.WriteFile("../../docs/report.md", []byte(s), 0o644))
+		return
+	}
+	require.Equal(t, want, got, "docs/report.md is stale; regenerate with go test ./internal/designfile -run TestReportDoc -update-docs")
+}
+
+var updateDocs = flag.Bool("update-docs", false, "rewrite docs/report.md's table of finding locations")
