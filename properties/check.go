@@ -195,12 +195,7 @@ func (c *checker) same(res sim.Result, f *failure) bool {
 		return false
 	}
 	if f.byRule {
-		for _, x := range res.Findings {
-			if x.Rule == f.rule {
-				return true
-			}
-		}
-		return false
+		return hasRule(res, f.rule)
 	}
 	return g.inv == f.inv
 }
@@ -224,12 +219,23 @@ func (c *checker) restate(res sim.Result, f *failure) *failure {
 	return &g
 }
 
-// shrink reduces f's stream: with the engine's Shrink when the binding
-// reported a rule, else with the same deletions and lowerings against the
-// invariant. It returns the stream and whether it is a fixpoint.
+// shrink reduces f's stream with the engine's ShrinkFast, against the rule
+// when the binding reported one, else against the invariant. It returns the
+// stream and whether it is a fixpoint.
 func (c *checker) shrink(e *sim.Engine, f *failure) ([]uint32, bool) {
+	failing := func(res sim.Result) bool { return c.same(res, f) }
 	if f.byRule {
-		return e.Shrink(f.stream, f.rule)
+		failing = func(res sim.Result) bool { return hasRule(res, f.rule) }
 	}
-	return e.ShrinkFunc(f.stream, func(res sim.Result) bool { return c.same(res, f) }, sim.ShrinkBudget)
+	return e.ShrinkFast(f.stream, failing, sim.ShrinkBudget)
+}
+
+// hasRule reports whether res drew a finding of r.
+func hasRule(res sim.Result, r rule.Name) bool {
+	for i := range res.Findings {
+		if res.Findings[i].Rule == r {
+			return true
+		}
+	}
+	return false
 }
