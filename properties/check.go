@@ -8,6 +8,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/ndissim/ndissim/binding"
 	"github.com/ndissim/ndissim/rule"
 	"github.com/ndissim/ndissim/sim"
 )
@@ -223,11 +224,28 @@ func (c *checker) restate(res sim.Result, f *failure) *failure {
 // when the binding reported one, else against the invariant. It returns the
 // stream and whether it is a fixpoint.
 func (c *checker) shrink(e *sim.Engine, f *failure) ([]uint32, bool) {
-	failing := func(res sim.Result) bool { return c.same(res, f) }
-	if f.byRule {
-		failing = func(res sim.Result) bool { return hasRule(res, f.rule) }
+	if !f.byRule {
+		return e.ShrinkFast(f.stream, func(res sim.Result) bool { return c.same(res, f) }, sim.ShrinkBudget)
 	}
-	return e.ShrinkFast(f.stream, failing, sim.ShrinkBudget)
+	// Against a rule, the replays need only stop where CheckInvariants
+	// would, at the first error finding: the self-checks it adds fail only
+	// on a bug of the simulator, and the shrunk run is judged again with
+	// every invariant (report).
+	e.SetObserver(stopAtError)
+	defer e.SetObserver(CheckInvariants)
+	return e.ShrinkFast(f.stream, func(res sim.Result) bool { return hasRule(res, f.rule) }, sim.ShrinkBudget)
+}
+
+// errStop is what stopAtError ends a run with.
+var errStop = errors.New("ndissim: an error finding")
+
+// stopAtError ends a run at its first error finding, as CheckInvariants
+// does, without the self-checks.
+func stopAtError(b *binding.Binding) error {
+	if hasError(b.Findings()) {
+		return errStop
+	}
+	return nil
 }
 
 // hasRule reports whether res drew a finding of r.
