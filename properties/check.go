@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"runtime"
 	"runtime/debug"
+	"slices"
 	"sync"
 	"testing"
 
@@ -149,11 +150,13 @@ func claimant(r rule.Name) string {
 }
 
 // search runs seeds seed, seed+1, ... in batches split among the engines
-// and returns the failure of the lowest failing seed, or nil.
+// and returns the failure of the lowest failing seed, or nil. Each worker
+// judges its runs as they end (RunShared: a run's stream is copied only if
+// it failed).
 func (c *checker) search(engines []*sim.Engine, seed uint64, runs int) *failure {
-	results := make([]sim.Result, len(engines)*16)
-	batch := len(engines) // grows to len(results): an early failure is found early
-	for start := 0; start < runs; start, batch = start+batch, min(2*batch, len(results)) {
+	fails := make([]*failure, len(engines)*16)
+	batch := len(engines) // grows to len(fails): an early failure is found early
+	for start := 0; start < runs; start, batch = start+batch, min(2*batch, len(fails)) {
 		n := min(batch, runs-start)
 		first := seed + uint64(start)
 		var wg sync.WaitGroup
@@ -168,7 +171,11 @@ func (c *checker) search(engines []*sim.Engine, seed uint64, runs int) *failure 
 					}
 				}()
 				for i := w; i < n; i += len(engines) {
-					results[i] = e.Run(first + uint64(i))
+					f := c.judge(e.RunShared(first + uint64(i)))
+					if f != nil {
+						f.stream = slices.Clone(f.stream)
+					}
+					fails[i] = f
 				}
 			}()
 		}
@@ -178,8 +185,8 @@ func (c *checker) search(engines []*sim.Engine, seed uint64, runs int) *failure 
 				panic(p) // in the test's goroutine, where Check recovers it
 			}
 		}
-		for i := range n {
-			if f := c.judge(results[i]); f != nil {
+		for i, f := range fails[:n] {
+			if f != nil {
 				f.run = start + i + 1
 				return f
 			}

@@ -102,9 +102,11 @@ func hasRule(fs []rule.Finding, r rule.Name) bool {
 //     by one per pass over the stream;
 //   - no stream is replayed twice.
 //
-// Its result is as short as ShrinkFunc's in general but not the same
-// stream; Check (the ndissim check command) keeps ShrinkFunc, so that its
-// saved traces do not change.
+// The Result failing is given is valid only during the call: its Stream
+// and Findings are the engine's own (RunShared), which spares every replay
+// their copies. The shrunk stream is as short as ShrinkFunc's in general,
+// but not the same one; Check (the ndissim check command) keeps
+// ShrinkFunc, so that its saved traces do not change.
 func (e *Engine) ShrinkFast(stream []uint32, failing func(Result) bool, budget int) (shrunk []uint32, minimal bool) {
 	sh := &shrinker{e: e, failing: failing, budget: budget, passed: make(map[uint64]struct{})}
 	return sh.shrink(stream)
@@ -148,7 +150,8 @@ func (sh *shrinker) try(c []uint32) bool {
 		return false
 	}
 	sh.budget--
-	if !sh.failing(sh.e.Replay(c, false)) {
+	sh.e.ch.replayFrom(c)
+	if !sh.failing(sh.e.runShared(0, false)) {
 		sh.passed[h] = struct{}{}
 		return false
 	}
