@@ -1,6 +1,9 @@
 package sim
 
-import "github.com/ndissim/ndissim/rule"
+import (
+	"github.com/ndissim/ndissim/binding"
+	"github.com/ndissim/ndissim/rule"
+)
 
 // ShrinkBudget bounds the replays one shrink may make.
 const ShrinkBudget = 20_000
@@ -98,17 +101,31 @@ func hasRule(fs []rule.Finding, r rule.Name) bool {
 //   - a failing replay that stopped before the end of its stream (the
 //     observer ended it) is cut to the choices it used;
 //   - the stream is first cut to its shortest failing prefix, by bisection;
+//   - whole steps are deleted (the choices one move or wait tick drew, as
+//     the replay that failed last drew them), in spans of halving numbers
+//     of steps, before spans of choices are;
 //   - a choice is lowered by bisection between 0 and its value, instead of
 //     by one per pass over the stream;
 //   - no stream is replayed twice.
 //
 // The Result failing is given is valid only during the call: its Stream
 // and Findings are the engine's own (RunShared), which spares every replay
-// their copies. The shrunk stream is as short as ShrinkFunc's in general,
-// but not the same one; Check (the ndissim check command) keeps
-// ShrinkFunc, so that its saved traces do not change.
+// their copies. The shrunk run is as short as ShrinkFunc's or shorter, but
+// not the same one; Check (the ndissim check command) keeps ShrinkFunc, so
+// that its saved traces do not change.
 func (e *Engine) ShrinkFast(stream []uint32, failing func(Result) bool, budget int) (shrunk []uint32, minimal bool) {
 	sh := &shrinker{e: e, failing: failing, budget: budget, passed: make(map[uint64]struct{})}
+	observe := e.observe
+	defer func() { e.observe = observe }()
+	e.observe = func(b *binding.Binding) error {
+		if n := len(sh.next); n == 0 || sh.next[n-1] < e.ch.pos {
+			sh.next = append(sh.next, e.ch.pos)
+		}
+		if observe != nil {
+			return observe(b)
+		}
+		return nil
+	}
 	return sh.shrink(stream)
 }
 
@@ -120,14 +137,18 @@ type shrinker struct {
 	passed  map[uint64]struct{} // the streams replayed that passed, by hash
 	s       []uint32            // the simplest failing stream so far
 	used    int                 // the choices the replay of s used
+	marks   []int               // where each step of the replay of s ended in s
+	next    []int               // the marks of the replay under way
 	cand    []uint32            // a candidate, built in place
 }
 
 func (sh *shrinker) shrink(stream []uint32) ([]uint32, bool) {
 	sh.s = append([]uint32(nil), stream...)
 	sh.used = len(sh.s)
+	sh.try(append([]uint32(nil), sh.s...)) // where the steps of s end
 	for sh.budget > 0 {
 		progress := sh.cut()
+		progress = sh.deleteSteps() || progress
 		progress = sh.deleteSpans() || progress
 		progress = sh.lowerAll() || progress
 		if !progress {
@@ -151,10 +172,12 @@ func (sh *shrinker) try(c []uint32) bool {
 	}
 	sh.budget--
 	sh.e.ch.replayFrom(c)
+	sh.next = sh.next[:0]
 	if !sh.failing(sh.e.runShared(0, false)) {
 		sh.passed[h] = struct{}{}
 		return false
 	}
+	sh.marks, sh.next = sh.next, sh.marks
 	// The replay drew choice i as c[i] modulo its range: the values it
 	// recorded replay the same run, and are as low or lower.
 	sh.used = min(sh.e.ch.pos, len(c))
@@ -183,6 +206,27 @@ func (sh *shrinker) cut() bool {
 			progress = true
 		} else {
 			lo = mid + 1
+		}
+	}
+	return progress
+}
+
+// deleteSteps deletes the choices of whole steps, in spans of halving
+// numbers of steps.
+func (sh *shrinker) deleteSteps() bool {
+	progress := false
+	for size := max(len(sh.marks)/2, 1); size >= 1 && sh.budget > 0; size /= 2 {
+		for k := 0; k+size <= len(sh.marks) && sh.budget > 0; {
+			from := 0
+			if k > 0 {
+				from = sh.marks[k-1]
+			}
+			to := min(sh.marks[k+size-1], len(sh.s))
+			if from < to && sh.try(sh.without(from, to-from)) {
+				progress = true // again at k: the steps that followed moved in
+			} else {
+				k += max(size/2, 1)
+			}
 		}
 	}
 	return progress
