@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/leanovate/gopter"
 	"github.com/leanovate/gopter/commands"
@@ -24,8 +25,9 @@ import (
 // stopping condition (the first failing run or case is shrunk and
 // reported, after at most searchRuns passing ones); one worker on each
 // side. gopter is also timed without shrinking (its time to the first
-// failing case) and with its default sizes (0..99, 100 cases). Run them
-// with
+// failing case) and with its default sizes (0..99, 100 cases), and paired
+// alternates check and gopter-commands iteration by iteration, for a ratio
+// that a shared machine's changing load affects least. Run them with
 //
 //	go test ./properties/gopterx/ -run '^$' -bench . -benchmem
 //
@@ -192,6 +194,29 @@ func benchFind(b *testing.B, d sim.Design) {
 		})
 	}
 	gopterRun("gopter-commands", fair)
+	// paired alternates check and gopter-commands on the same iteration
+	// index, so that both meet the same load on a shared machine, and
+	// reports each one's mean time and the ratio of their sums.
+	b.Run("paired", func(b *testing.B) {
+		tmp := b.TempDir()
+		var checkTime, gopterTime time.Duration
+		found := 0
+		for i := range b.N {
+			t0 := time.Now()
+			f1, _ := checkPath(b, d, uint64(i)*searchRuns+1, searchRuns, filepath.Join(tmp, fmt.Sprint(i)))
+			t1 := time.Now()
+			f2, _ := gopterPath(d, fair(d, int64(i)+1, searchRuns))
+			checkTime += t1.Sub(t0)
+			gopterTime += time.Since(t1)
+			if f1 && f2 {
+				found++
+			}
+		}
+		b.ReportMetric(float64(found)/float64(b.N), "found/op")
+		b.ReportMetric(float64(checkTime.Microseconds())/1000/float64(b.N), "check-ms")
+		b.ReportMetric(float64(gopterTime.Microseconds())/1000/float64(b.N), "gopter-ms")
+		b.ReportMetric(float64(gopterTime)/float64(checkTime), "x-check-time")
+	})
 	b.Run("gopter-commands-no-shrink", func(b *testing.B) {
 		found := 0
 		for i := range b.N {
