@@ -5,9 +5,11 @@ import (
 	"fmt"
 	"runtime"
 	"runtime/debug"
+	"slices"
 	"sync"
 	"testing"
 
+	"github.com/ndissim/ndissim/binding"
 	"github.com/ndissim/ndissim/rule"
 	"github.com/ndissim/ndissim/sim"
 )
@@ -148,11 +150,13 @@ func claimant(r rule.Name) string {
 }
 
 // search runs seeds seed, seed+1, ... in batches split among the engines
-// and returns the failure of the lowest failing seed, or nil.
+// and returns the failure of the lowest failing seed, or nil. Each worker
+// judges its runs as they end (RunShared: a run's stream is copied only if
+// it failed).
 func (c *checker) search(engines []*sim.Engine, seed uint64, runs int) *failure {
-	results := make([]sim.Result, len(engines)*16)
-	batch := len(engines) // grows to len(results): an early failure is found early
-	for start := 0; start < runs; start, batch = start+batch, min(2*batch, len(results)) {
+	fails := make([]*failure, len(engines)*16)
+	batch := len(engines) // grows to len(fails): an early failure is found early
+	for start := 0; start < runs; start, batch = start+batch, min(2*batch, len(fails)) {
 		n := min(batch, runs-start)
 		first := seed + uint64(start)
 		var wg sync.WaitGroup
@@ -167,7 +171,11 @@ func (c *checker) search(engines []*sim.Engine, seed uint64, runs int) *failure 
 					}
 				}()
 				for i := w; i < n; i += len(engines) {
-					results[i] = e.Run(first + uint64(i))
+					f := c.judge(e.RunShared(first + uint64(i)))
+					if f != nil {
+						f.stream = slices.Clone(f.stream)
+					}
+					fails[i] = f
 				}
 			}()
 		}
@@ -177,8 +185,8 @@ func (c *checker) search(engines []*sim.Engine, seed uint64, runs int) *failure 
 				panic(p) // in the test's goroutine, where Check recovers it
 			}
 		}
-		for i := range n {
-			if f := c.judge(results[i]); f != nil {
+		for i, f := range fails[:n] {
+			if f != nil {
 				f.run = start + i + 1
 				return f
 			}
@@ -195,12 +203,7 @@ func (c *checker) same(res sim.Result, f *failure) bool {
 		return false
 	}
 	if f.byRule {
-		for _, x := range res.Findings {
-			if x.Rule == f.rule {
-				return true
-			}
-		}
-		return false
+		return hasRule(res, f.rule)
 	}
 	return g.inv == f.inv
 }
@@ -224,12 +227,40 @@ func (c *checker) restate(res sim.Result, f *failure) *failure {
 	return &g
 }
 
-// shrink reduces f's stream: with the engine's Shrink when the binding
-// reported a rule, else with the same deletions and lowerings against the
-// invariant. It returns the stream and whether it is a fixpoint.
+// shrink reduces f's stream with the engine's ShrinkFast, against the rule
+// when the binding reported one, else against the invariant. It returns the
+// stream and whether it is a fixpoint.
 func (c *checker) shrink(e *sim.Engine, f *failure) ([]uint32, bool) {
-	if f.byRule {
-		return e.Shrink(f.stream, f.rule)
+	if !f.byRule {
+		return e.ShrinkFast(f.stream, func(res sim.Result) bool { return c.same(res, f) }, sim.ShrinkBudget)
 	}
-	return e.ShrinkFunc(f.stream, func(res sim.Result) bool { return c.same(res, f) }, sim.ShrinkBudget)
+	// Against a rule, the replays need only stop where CheckInvariants
+	// would, at the first error finding: the self-checks it adds fail only
+	// on a bug of the simulator, and the shrunk run is judged again with
+	// every invariant (report).
+	e.SetObserver(stopAtError)
+	defer e.SetObserver(CheckInvariants)
+	return e.ShrinkFast(f.stream, func(res sim.Result) bool { return hasRule(res, f.rule) }, sim.ShrinkBudget)
+}
+
+// errStop is what stopAtError ends a run with.
+var errStop = errors.New("ndissim: an error finding")
+
+// stopAtError ends a run at its first error finding, as CheckInvariants
+// does, without the self-checks.
+func stopAtError(b *binding.Binding) error {
+	if hasError(b.Findings()) {
+		return errStop
+	}
+	return nil
+}
+
+// hasRule reports whether res drew a finding of r.
+func hasRule(res sim.Result, r rule.Name) bool {
+	for i := range res.Findings {
+		if res.Findings[i].Rule == r {
+			return true
+		}
+	}
+	return false
 }

@@ -19,6 +19,11 @@ const maxReportLines = 400
 // the test with everything needed to read and reproduce it.
 func (c *checker) report(e *sim.Engine, f *failure) {
 	c.t.Helper()
+	// The file's directory and the file itself are made while the run is
+	// shrunk: on a busy disk that is the slow part of saving it.
+	path := c.path(f)
+	w := sim.StartWrite(path)
+	defer w.Abort() // on a panic; nothing once committed
 	stream, minimal := c.shrink(e, f)
 	shrunk := e.Replay(stream, true)
 	if !c.same(shrunk, f) { // cannot happen: shrinking keeps only failing streams
@@ -26,7 +31,7 @@ func (c *checker) report(e *sim.Engine, f *failure) {
 		shrunk = e.Replay(stream, true)
 	}
 	f = c.restate(shrunk, f)
-	path, err := c.save(f, stream, shrunk.Lines)
+	err := c.save(w, f, stream, shrunk.Lines)
 	var b strings.Builder
 	fmt.Fprintf(&b, "ndissim: design %q %s with seed %d (run %d):\n    %s\n", c.d.Name, f.what(), f.seed, f.run, f.msg)
 	shrinkNote := "shrunk, not to a fixpoint: the shrink budget ran out"
@@ -77,15 +82,24 @@ func (c *checker) finish(b *strings.Builder, seed uint64, path string, saveErr e
 	c.t.Fatalf("%s", strings.TrimRight(b.String(), "\n"))
 }
 
-// save writes the trace file of f under the check's directory.
-func (c *checker) save(f *failure, stream []uint32, lines []string) (string, error) {
+// path is where the trace file of f goes: its seed and rule name it, and
+// shrinking keeps both.
+func (c *checker) path(f *failure) string {
+	return filepath.Join(c.dir, fmt.Sprintf("%s-%d-%s.trace", safeName(c.d.Name), f.seed, f.rule))
+}
+
+// save commits the trace file of f, started at c.path(f). It does not
+// fsync: the file is a failing test's by-product, made again by running
+// the test, and replaySaved skips (with a message) a file torn by a crash
+// of the whole system; a killed test still leaves the old file or the new,
+// never a part of one. An fsync would cost every failure milliseconds on a
+// busy disk.
+func (c *checker) save(w *sim.PendingWrite, f *failure, stream []uint32, lines []string) error {
 	tf := sim.TraceFile{
 		Version: sim.Version, Design: c.d.Name, Origin: sim.Origin(c.d), Hash: sim.DesignHash(c.d),
 		Seed: f.seed, Rule: f.rule, Stream: stream, Lines: lines,
 	}
-	name := fmt.Sprintf("%s-%d-%s.trace", safeName(c.d.Name), f.seed, f.rule)
-	path := filepath.Join(c.dir, name)
-	return path, sim.WriteFileAtomic(path, tf.Marshal())
+	return w.Commit(tf.Marshal())
 }
 
 // replaySaved replays every trace saved in the check's directory for this

@@ -27,23 +27,58 @@ type Invariant struct {
 	Summary string
 
 	rules []rule.Name // error findings of these rules break it
-	model func(b *binding.Binding) string
+	model model       // the self-check, if any
 }
 
 // Check reports whether b keeps the invariant now: nil, or an
 // *InvariantError.
 func (inv Invariant) Check(b *binding.Binding) error {
-	for _, f := range b.Findings() {
-		if f.Severity == rule.Error && inv.claims(f.Rule) {
-			return &InvariantError{Invariant: inv.Name, Rule: f.Rule, Finding: &f, Msg: f.Error()}
+	var a audit
+	return inv.check(b, hasError(b.Findings()), &a)
+}
+
+// check is Check with what CheckInvariants shares between invariants:
+// whether the binding drew any error finding, and the pool audit.
+func (inv *Invariant) check(b *binding.Binding, errorFindings bool, a *audit) error {
+	if errorFindings {
+		fs := b.Findings()
+		for i := range fs {
+			if fs[i].Severity == rule.Error && inv.claims(fs[i].Rule) {
+				f := fs[i] // only a broken invariant allocates
+				return &InvariantError{Invariant: inv.Name, Rule: f.Rule, Finding: &f, Msg: f.Error()}
+			}
 		}
 	}
-	if inv.model != nil {
-		if msg := inv.model(b); msg != "" {
+	if inv.model != noModel {
+		if msg := inv.model.check(b, a); msg != "" {
 			return &InvariantError{Invariant: inv.Name, Rule: SelfCheck, SelfCheck: true, Msg: msg}
 		}
 	}
 	return nil
+}
+
+// hasError reports whether fs holds an error finding.
+func hasError(fs []binding.Finding) bool {
+	for i := range fs {
+		if fs[i].Severity == rule.Error {
+			return true
+		}
+	}
+	return false
+}
+
+// audit is the pool tracker's Audit, made once for all the invariants
+// checked after one step.
+type audit struct {
+	done bool
+	err  error
+}
+
+func (a *audit) of(b *binding.Binding) error {
+	if !a.done {
+		a.err, a.done = b.Pools().Audit(), true
+	}
+	return a.err
 }
 
 // claims reports whether an error finding of r breaks the invariant. The
@@ -109,8 +144,10 @@ func Invariants() []Invariant { return append([]Invariant(nil), invariants...) }
 // one as an *InvariantError, or nil. It is what Check installs as the
 // engine's observer, so it runs after every step of every run.
 func CheckInvariants(b *binding.Binding) error {
+	errorFindings := hasError(b.Findings())
+	var a audit
 	for i := range invariants {
-		if err := invariants[i].Check(b); err != nil {
+		if err := invariants[i].check(b, errorFindings, &a); err != nil {
 			return err
 		}
 	}
@@ -121,13 +158,13 @@ var invariants = []Invariant{
 	{
 		Name: "conservation", Rule: rule.LeakAtUnbind,
 		Summary: "per pool and per owner, structures allocated minus freed equals structures live",
-		model:   conservation,
+		model:   modelConservation,
 	},
 	{
 		Name: "live-xor-free", Rule: rule.DoubleFree,
 		Summary: "no NBL or NB is both live and on a free list (pool.Tracker.Audit), and none is freed twice",
 		rules:   []rule.Name{rule.DoubleFree},
-		model:   liveXorFree,
+		model:   modelLiveXorFree,
 	},
 	{
 		Name: "nb-freed-before-nbl", Rule: rule.FreePreallocatedNb,
@@ -143,19 +180,19 @@ var invariants = []Invariant{
 		Name: "send-only-while-running", Rule: rule.SendWhileNotRunning,
 		Summary: "no send outside Running; outside Running and Pausing no send is in flight",
 		rules:   []rule.Name{rule.SendWhileNotRunning},
-		model:   sendsOnlyWhileRunning,
+		model:   modelSendsOnlyWhileRunning,
 	},
 	{
 		Name: "pause-drains", Rule: rule.PauseWithOutstanding,
 		Summary: "a pause completes only when sends and held receives are drained: in Paused none is outstanding",
 		rules:   []rule.Name{rule.PauseWithOutstanding, rule.PauseNotCompleted},
-		model:   pauseDrained,
+		model:   modelPauseDrained,
 	},
 	{
 		Name: "unbound-holds-nothing", Rule: rule.LeakAtUnbind,
 		Summary: "at Unbound (and so at the end of a run) the protocol holds no pool, NBL, NB or received NBL",
 		rules:   []rule.Name{rule.LeakAtUnbind},
-		model:   unboundEmpty,
+		model:   modelUnboundEmpty,
 	},
 	{
 		Name: "no-error-finding", Rule: rule.UnexpectedCompletion,
@@ -164,7 +201,36 @@ var invariants = []Invariant{
 	},
 }
 
-func conservation(b *binding.Binding) string {
+// model names an invariant's self-check. The checks are called directly, not
+// through function values, so that the audit they share stays on the stack.
+type model uint8
+
+const (
+	noModel model = iota
+	modelConservation
+	modelLiveXorFree
+	modelSendsOnlyWhileRunning
+	modelPauseDrained
+	modelUnboundEmpty
+)
+
+func (m model) check(b *binding.Binding, a *audit) string {
+	switch m {
+	case modelConservation:
+		return conservation(b, a)
+	case modelLiveXorFree:
+		return liveXorFree(b, a)
+	case modelSendsOnlyWhileRunning:
+		return sendsOnlyWhileRunning(b)
+	case modelPauseDrained:
+		return pauseDrained(b)
+	case modelUnboundEmpty:
+		return unboundEmpty(b)
+	}
+	return ""
+}
+
+func conservation(b *binding.Binding, a *audit) string {
 	t := b.Pools()
 	for _, o := range []pool.Owner{pool.OwnerProtocol, pool.OwnerMiniport} {
 		c := t.Totals(o)
@@ -176,14 +242,14 @@ func conservation(b *binding.Binding) string {
 			return fmt.Sprintf("the %s's pools count %d live structures, but it holds %d NBL(s) and %d NB(s)", o, c.Live, live.NBLs, live.NBs)
 		}
 	}
-	if err := t.Audit(); err != nil && !isSlotError(err) {
+	if err := a.of(b); err != nil && !isSlotError(err) {
 		return err.Error()
 	}
 	return ""
 }
 
-func liveXorFree(b *binding.Binding) string {
-	if err := b.Pools().Audit(); err != nil && isSlotError(err) {
+func liveXorFree(b *binding.Binding, a *audit) string {
+	if err := a.of(b); err != nil && isSlotError(err) {
 		return err.Error()
 	}
 	return ""

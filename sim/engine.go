@@ -66,6 +66,10 @@ type Engine struct {
 	// cov, when set, records what the runs exercise (coverage.go); nil
 	// costs a test per hook.
 	cov *Coverage
+	// covDec is decider()'s answer for a run that records coverage, kept
+	// here so that handing it to the binding does not allocate on every
+	// run (TestRunsDecideAsDeciderSays).
+	covDec coverageDecider
 }
 
 // NewEngine returns an engine for d.
@@ -84,6 +88,17 @@ func (e *Engine) Run(seed uint64) Result {
 	return e.run(seed, false)
 }
 
+// RunShared is Run without copying the run's choice stream and findings:
+// the result's Stream and Findings are the engine's own, valid until its
+// next run, and a caller that keeps either copies it (slices.Clone). It
+// spares a search the allocation of every run's stream, most of the bytes
+// a run allocates, when it keeps the streams of the few runs that found
+// something.
+func (e *Engine) RunShared(seed uint64) Result {
+	e.ch.seed(seed)
+	return e.runShared(seed, false)
+}
+
 // Replay re-executes a recorded stream, tracing every step if trace is set.
 func (e *Engine) Replay(stream []uint32, trace bool) Result {
 	e.ch.replayFrom(stream)
@@ -96,9 +111,22 @@ func (e *Engine) Trace(seed uint64) Result {
 	return e.run(seed, true)
 }
 
+// run is runShared with the result's stream and findings copied.
 func (e *Engine) run(seed uint64, trace bool) Result {
-	dec, faults := e.decider()
-	e.reset(dec, faults, trace)
+	res := e.runShared(seed, trace)
+	res.Findings = append([]rule.Finding(nil), res.Findings...)
+	res.Stream = append([]uint32(nil), res.Stream...)
+	return res
+}
+
+func (e *Engine) runShared(seed uint64, trace bool) Result {
+	if e.cov != nil {
+		e.covDec = coverageDecider{ch: &e.ch, cov: e.cov}
+		e.reset(&e.covDec, &e.covDec, trace)
+	} else {
+		dec, faults := e.decider()
+		e.reset(dec, faults, trace)
+	}
 	steps := e.d.Workload.Steps
 	n := 0
 	for ; !e.b.Halted() && e.broken == nil; n++ {
@@ -112,8 +140,7 @@ func (e *Engine) run(seed uint64, trace bool) Result {
 		e.step()
 	}
 	e.teardown()
-	res := Result{Seed: seed, Steps: n, Findings: append([]rule.Finding(nil), e.b.Findings()...),
-		Stream: append([]uint32(nil), e.ch.stream...), Observed: e.broken}
+	res := Result{Seed: seed, Steps: n, Findings: e.b.Findings(), Stream: e.ch.stream, Observed: e.broken}
 	if e.tracer != nil {
 		res.Lines = e.tracer.lines
 	}

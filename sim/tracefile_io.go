@@ -141,26 +141,92 @@ func TraceOrigin(d Design, dir string) (origin string, external bool) {
 // new. Directories and the file are created with the umask's permissions,
 // as any other file the user makes.
 func WriteFileAtomic(path string, data []byte) error {
-	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o777); err != nil {
-		return err
+	return writeFileAtomic(path, data, true)
+}
+
+func writeFileAtomic(path string, data []byte, sync bool) error {
+	p := &PendingWrite{path: path}
+	p.open()
+	return p.commit(data, sync)
+}
+
+// PendingWrite is an atomic write of one file (as WriteFileAtomic's) in two
+// halves: StartWrite makes the directory and the temporary file in the
+// background, which on a busy disk is the slow half, so that the caller
+// can compute the contents meanwhile; Commit writes them and renames the
+// file into place. Commit does not fsync: a killed process still leaves the
+// old file or the new, but a crash of the whole system may leave an empty
+// or torn one. It is for files that are cheap to make again and checked
+// when read, such as the trace a failing test saves.
+type PendingWrite struct {
+	path string
+	done chan struct{}
+	f    *os.File
+	err  error
+}
+
+// StartWrite starts writing path. Commit or Abort must follow.
+func StartWrite(path string) *PendingWrite {
+	p := &PendingWrite{path: path, done: make(chan struct{})}
+	go func() {
+		defer close(p.done)
+		p.open()
+	}()
+	return p
+}
+
+func (p *PendingWrite) open() {
+	dir := filepath.Dir(p.path)
+	if p.err = os.MkdirAll(dir, 0o777); p.err == nil {
+		p.f, p.err = createTemp(dir)
 	}
-	f, err := createTemp(dir)
-	if err != nil {
-		return err
+}
+
+func (p *PendingWrite) wait() {
+	if p.done != nil {
+		<-p.done
 	}
+}
+
+// Commit writes data as the file's contents and renames it into place.
+func (p *PendingWrite) Commit(data []byte) error { return p.commit(data, false) }
+
+func (p *PendingWrite) commit(data []byte, sync bool) error {
+	p.wait()
+	if p.err != nil {
+		return p.err
+	}
+	f := p.f
+	if f == nil {
+		return &FileError{Reason: "written already, or aborted"}
+	}
+	p.f = nil
 	_, werr := f.Write(data)
-	serr := f.Sync()
+	var serr error
+	if sync && werr == nil {
+		serr = f.Sync()
+	}
 	cerr := f.Close()
 	if err := errors.Join(werr, serr, cerr); err != nil {
 		os.Remove(f.Name())
 		return err
 	}
-	if err := os.Rename(f.Name(), path); err != nil {
+	if err := os.Rename(f.Name(), p.path); err != nil {
 		os.Remove(f.Name())
 		return err
 	}
 	return nil
+}
+
+// Abort removes the temporary file of a write that is not to be committed;
+// after Commit it does nothing.
+func (p *PendingWrite) Abort() {
+	p.wait()
+	if p.f != nil {
+		p.f.Close()
+		os.Remove(p.f.Name())
+		p.f = nil
+	}
 }
 
 // tempPattern is the name of WriteFileAtomic's temporary files.

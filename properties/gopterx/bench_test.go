@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/leanovate/gopter"
 	"github.com/leanovate/gopter/commands"
@@ -15,16 +16,26 @@ import (
 )
 
 // The benchmarks compare, in one run, Check (the sim engine with the
-// invariants as its observer, then the engine's shrinking) against a plain
-// gopter commands harness written the straightforward way: commands.Prop
-// over Commands, gopter.NewProperties with default parameters and default
-// shrinking, the same invariants in the postconditions. Both are single
-// threaded (Options.Workers 1; gopter's Workers 1). Run them with
+// invariants as its observer, then the engine's shrinking, the traced
+// replay and the saved trace file) against a plain gopter commands harness
+// written the straightforward way: commands.Prop over Commands, default
+// shrinking, the same invariants in the postconditions. The comparison is
+// like for like: the same designs and bugs; every gopter case as long as
+// an engine run (MinSize = MaxSize = the workload's steps); the same
+// stopping condition (the first failing run or case is shrunk and
+// reported, after at most searchRuns passing ones); one worker on each
+// side. gopter is also timed without shrinking (its time to the first
+// failing case) and with its default sizes (0..99, 100 cases), and paired
+// alternates check and gopter-commands iteration by iteration, for a ratio
+// that a shared machine's changing load affects least. Run them with
 //
 //	go test ./properties/gopterx/ -run '^$' -bench . -benchmem
 //
-// The gopter sub-benchmarks report their time as a multiple of check's
+// The other sub-benchmarks report their time as a multiple of check's
 // (x-check-time, x-check-ns/move): run the check sub-benchmark with them.
+
+// searchRuns is how many runs (cases) each side makes at most.
+const searchRuns = 10_000
 
 // benchT is the testing.TB Check reports to in a benchmark: failures are
 // the expected outcome, recorded, not fatal.
@@ -52,11 +63,24 @@ func checkPath(tb testing.TB, d sim.Design, seed uint64, runs int, dir string) (
 	return t.failed, t.moves
 }
 
-// gopterPath runs the plain gopter harness on d with seed and default
-// parameters (100 tests, sizes 0..99) and reports whether it failed.
-func gopterPath(d sim.Design, seed int64, tests int) (failed bool, shrunk int) {
+// fair is the gopter parameters matching the engine's runs of d: every
+// case as long as a run, up to runs cases, one worker.
+func fair(d sim.Design, seed int64, runs int) *gopter.TestParameters {
 	p := gopter.DefaultTestParametersWithSeed(seed)
-	p.MinSuccessfulTests = tests
+	p.MinSuccessfulTests = runs
+	p.MinSize, p.MaxSize = d.Workload.Steps, d.Workload.Steps
+	p.Workers = 1
+	return p
+}
+
+// defaults is gopter's default parameters (100 cases of sizes 0..99).
+func defaults(_ sim.Design, seed int64, _ int) *gopter.TestParameters {
+	return gopter.DefaultTestParametersWithSeed(seed)
+}
+
+// gopterPath runs the plain gopter harness on d with p and reports whether
+// it failed, and the length of the shrunk sequence it reported.
+func gopterPath(d sim.Design, p *gopter.TestParameters) (failed bool, shrunk int) {
 	props := gopter.NewProperties(p)
 	var last *gopter.PropArg
 	props.Property("invariants", func(gp *gopter.GenParameters) *gopter.PropResult {
@@ -73,10 +97,21 @@ func gopterPath(d sim.Design, seed int64, tests int) (failed bool, shrunk int) {
 	return !ok, shrunk
 }
 
+// gopterFirstFailure runs the harness until its first failing case, which
+// it does not shrink, and reports whether one failed.
+func gopterFirstFailure(tb testing.TB, d sim.Design, p *gopter.TestParameters) bool {
+	res := commands.Prop(newCommands(d, true)).Check(p)
+	switch {
+	case res.Status == gopter.TestError && strings.Contains(res.Error.Error(), errFound.Error()):
+		return true
+	case res.Status != gopter.TestPassed:
+		tb.Fatalf("gopter: %v %v", res.Status, res.Error)
+	}
+	return false
+}
+
 // propertyPath runs Property (1-minimal shrinking) the same way.
-func propertyPath(d sim.Design, seed int64, tests int) (failed bool, shrunk int) {
-	p := gopter.DefaultTestParametersWithSeed(seed)
-	p.MinSuccessfulTests = tests
+func propertyPath(d sim.Design, p *gopter.TestParameters) (failed bool, shrunk int) {
 	res := Property(d).Check(p)
 	if res.Status == gopter.TestFailed {
 		return true, len(res.Args[0].Arg.(Case).Steps)
@@ -111,26 +146,31 @@ func countCommands(s string) int {
 }
 
 func benchFind(b *testing.B, d sim.Design) {
-	var ns [3]float64
+	var checkNs float64
+	relative := func(b *testing.B) {
+		if checkNs > 0 {
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/checkNs, "x-check-time")
+		}
+	}
 	b.Run("check", func(b *testing.B) {
 		tmp := b.TempDir()
 		found, steps := 0, 0
 		for i := range b.N {
-			if f, n := checkPath(b, d, uint64(i)*10_000+1, 10_000, filepath.Join(tmp, fmt.Sprint(i))); f {
+			if f, n := checkPath(b, d, uint64(i)*searchRuns+1, searchRuns, filepath.Join(tmp, fmt.Sprint(i))); f {
 				found++
 				steps += n
 			}
 		}
 		report(b, found, steps)
-		ns[0] = float64(b.Elapsed().Nanoseconds()) / float64(b.N)
+		checkNs = float64(b.Elapsed().Nanoseconds()) / float64(b.N)
 	})
 	b.Run("engine-search-only", func(b *testing.B) {
 		e := sim.NewEngine(d)
 		e.SetObserver(properties.CheckInvariants)
 		found := 0
 		for i := range b.N {
-			seed := uint64(i)*10_000 + 1
-			for r := range 10_000 {
+			seed := uint64(i)*searchRuns + 1
+			for r := range searchRuns {
 				if res := e.Run(seed + uint64(r)); res.Observed != nil || res.Err() != nil {
 					found++
 					break
@@ -138,33 +178,66 @@ func benchFind(b *testing.B, d sim.Design) {
 			}
 		}
 		report(b, found, 0)
-		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/ns[0], "x-check-time")
+		relative(b)
 	})
-	b.Run("gopter-commands", func(b *testing.B) {
-		found, steps := 0, 0
+	gopterRun := func(name string, params func(sim.Design, int64, int) *gopter.TestParameters) {
+		b.Run(name, func(b *testing.B) {
+			found, steps := 0, 0
+			for i := range b.N {
+				if f, n := gopterPath(d, params(d, int64(i)+1, searchRuns)); f {
+					found++
+					steps += n
+				}
+			}
+			report(b, found, steps)
+			relative(b)
+		})
+	}
+	gopterRun("gopter-commands", fair)
+	// paired alternates check and gopter-commands on the same iteration
+	// index, so that both meet the same load on a shared machine, and
+	// reports each one's mean time and the ratio of their sums.
+	b.Run("paired", func(b *testing.B) {
+		tmp := b.TempDir()
+		var checkTime, gopterTime time.Duration
+		found := 0
 		for i := range b.N {
-			f, n := gopterPath(d, int64(i)+1, 100)
-			if f {
+			t0 := time.Now()
+			f1, _ := checkPath(b, d, uint64(i)*searchRuns+1, searchRuns, filepath.Join(tmp, fmt.Sprint(i)))
+			t1 := time.Now()
+			f2, _ := gopterPath(d, fair(d, int64(i)+1, searchRuns))
+			checkTime += t1.Sub(t0)
+			gopterTime += time.Since(t1)
+			if f1 && f2 {
 				found++
-				steps += n
 			}
 		}
-		report(b, found, steps)
-		ns[1] = float64(b.Elapsed().Nanoseconds()) / float64(b.N)
-		b.ReportMetric(ns[1]/ns[0], "x-check-time")
+		b.ReportMetric(float64(found)/float64(b.N), "found/op")
+		b.ReportMetric(float64(checkTime.Microseconds())/1000/float64(b.N), "check-ms")
+		b.ReportMetric(float64(gopterTime.Microseconds())/1000/float64(b.N), "gopter-ms")
+		b.ReportMetric(float64(gopterTime)/float64(checkTime), "x-check-time")
 	})
+	b.Run("gopter-commands-no-shrink", func(b *testing.B) {
+		found := 0
+		for i := range b.N {
+			if gopterFirstFailure(b, d, fair(d, int64(i)+1, searchRuns)) {
+				found++
+			}
+		}
+		report(b, found, 0)
+		relative(b)
+	})
+	gopterRun("gopter-commands-default-sizes", defaults)
 	b.Run("property-1-minimal", func(b *testing.B) {
 		found, steps := 0, 0
 		for i := range b.N {
-			f, n := propertyPath(d, int64(i)+1, 100)
-			if f {
+			if f, n := propertyPath(d, fair(d, int64(i)+1, searchRuns)); f {
 				found++
 				steps += n
 			}
 		}
 		report(b, found, steps)
-		ns[2] = float64(b.Elapsed().Nanoseconds()) / float64(b.N)
-		b.ReportMetric(ns[2]/ns[0], "x-check-time")
+		relative(b)
 	})
 }
 
@@ -178,7 +251,8 @@ func report(b *testing.B, found, moves int) {
 }
 
 // BenchmarkFindBug is the time to a reported failure (search, shrink,
-// trace) on a design whose bug shows in almost every run.
+// traced replay, saved trace file) on a design whose bug shows in almost
+// every run.
 func BenchmarkFindBug(b *testing.B) { benchFind(b, simpleDesign("pause-early", pauseEarly)) }
 
 // BenchmarkFindRareBug is the same on a bug that needs a send to complete
@@ -207,7 +281,7 @@ func BenchmarkPassingRuns(b *testing.B) {
 	})
 	b.Run("gopter-commands", func(b *testing.B) {
 		for range b.N {
-			if f, _ := gopterPath(d, 1, runs); f {
+			if f, _ := gopterPath(d, defaults(d, 1, runs)); f {
 				b.Fatal("ndisprot failed")
 			}
 		}

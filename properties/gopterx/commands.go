@@ -1,6 +1,7 @@
 package gopterx
 
 import (
+	"errors"
 	"fmt"
 	"math/rand"
 	"sync"
@@ -30,8 +31,18 @@ import (
 // Use with commands.Prop. Shrinking is gopter's: halves, quarters and so on,
 // then each step's own simplifications; Property shrinks further, to a
 // 1-minimal sequence.
-func Commands(d sim.Design) commands.Commands {
-	h := &cmdHarness{shadow: properties.NewRunner(d)}
+func Commands(d sim.Design) commands.Commands { return newCommands(d, false) }
+
+// errFound ends the property of newCommands(d, true) at its first failing
+// case.
+var errFound = errors.New("gopterx: a case failed; not shrinking")
+
+// newCommands is Commands, or with noShrink one whose property ends at the
+// end of its first failing case instead of shrinking it: gopter reports an
+// error (errFound) as soon as it starts to filter the first shrink
+// candidate. The benchmarks use it to time gopter without shrinking.
+func newCommands(d sim.Design, noShrink bool) commands.Commands {
+	h := &cmdHarness{shadow: properties.NewRunner(d), noShrink: noShrink}
 	w := h.shadow.Workload()
 	initial := &model{obs: h.shadow.Observe()}
 	return &commands.ProtoCommands{
@@ -79,11 +90,21 @@ type cmdHarness struct {
 	shadow *properties.Runner
 	at     uint64 // the model the shadow is at
 	last   uint64
+	// noShrink ends the property once a case has failed: the first
+	// NextState not of a step just run on the system under test is the
+	// shrinking's.
+	noShrink, failed, ran bool
 }
 
 func (h *cmdHarness) next(m *model, s properties.Step) *model {
 	h.mu.Lock()
 	defer h.mu.Unlock()
+	if h.noShrink {
+		if h.failed && !h.ran {
+			panic(errFound)
+		}
+		h.ran = false
+	}
 	if h.at != m.id {
 		h.shadow.Reset(false)
 		for _, st := range m.steps() {
@@ -110,6 +131,11 @@ type result struct {
 }
 
 func (c command) Run(sut commands.SystemUnderTest) commands.Result {
+	if c.h.noShrink {
+		c.h.mu.Lock()
+		c.h.ran = true
+		c.h.mu.Unlock()
+	}
 	r := sut.(*properties.Runner)
 	legal := r.Apply(c.step)
 	return result{legal: legal, obs: r.Observe(), err: properties.CheckInvariants(r.Binding())}
@@ -124,6 +150,11 @@ func (c command) PreCondition(st commands.State) bool { return st.(*model).obs.L
 func (c command) PostCondition(st commands.State, res commands.Result) *gopter.PropResult {
 	r := res.(result)
 	m := st.(*model)
+	if c.h.noShrink && (!r.legal || r.err != nil || r.obs != m.obs) {
+		c.h.mu.Lock()
+		c.h.failed = true
+		c.h.mu.Unlock()
+	}
 	switch {
 	case !r.legal:
 		return gopter.NewPropResult(false, "illegal step "+c.step.String())

@@ -5,6 +5,7 @@ import (
 
 	"github.com/leanovate/gopter"
 	"github.com/leanovate/gopter/commands"
+	"github.com/stretchr/testify/require"
 
 	_ "github.com/ndissim/ndissim/internal/design" // registers ndisprot
 	"github.com/ndissim/ndissim/properties"
@@ -190,4 +191,13 @@ func TestReplayRejectsIllegalSteps(t *testing.T) {
 			t.Errorf("%s: %v, want properties.ErrIllegalStep", seq, out.Err)
 		}
 	}
+}
+
+// The benchmarks' gopter without shrinking ends at the end of its first
+// failing case, with the error it panics with, and passes a correct design.
+func TestCommandsWithoutShrinkingStopAtTheFirstFailingCase(t *testing.T) {
+	d := simpleDesign("pause-early", pauseEarly)
+	require.True(t, gopterFirstFailure(t, d, fair(d, 1, 1000)))
+	ok := simpleDesign("correct", noBug)
+	require.False(t, gopterFirstFailure(t, ok, fair(ok, 1, scale(20))))
 }

@@ -1,0 +1,75 @@
+package sim_test
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/ndissim/ndissim/rule"
+	"github.com/ndissim/ndissim/sim"
+)
+
+// ShrinkFast reaches ShrinkFunc's fixpoint (no single choice removed,
+// lowered to 0, halved or lowered by one still fails), in runs as short
+// overall, in fewer replays.
+func TestShrinkFastIsOneMinimalAndAsShort(t *testing.T) {
+	e := sim.NewEngine(broken(t))
+	r := rule.PauseWithOutstanding
+	failing := func(replays *int) func(sim.Result) bool {
+		return func(res sim.Result) bool {
+			*replays++
+			for _, f := range res.Findings {
+				if f.Rule == r {
+					return true
+				}
+			}
+			return false
+		}
+	}
+	found, fastTotal, slowTotal, fastSteps, slowSteps := 0, 0, 0, 0, 0
+	for seed := uint64(0); found < 8; seed++ {
+		res := e.Run(seed)
+		if res.Err() == nil || res.Err().Rule != r {
+			continue
+		}
+		found++
+		var fastReplays, slowReplays int
+		fast, minimal := e.ShrinkFast(res.Stream, failing(&fastReplays), sim.ShrinkBudget)
+		require.True(t, minimal)
+		slow, _ := e.ShrinkFunc(res.Stream, failing(&slowReplays), sim.ShrinkBudget)
+		fastTotal += fastReplays
+		slowTotal += slowReplays
+		again := e.Replay(fast, false)
+		require.True(t, failing(new(int))(again), "seed %d: the shrunk stream must fail", seed)
+		fastSteps += again.Steps
+		slowSteps += e.Replay(slow, false).Steps
+		for i, v := range fast {
+			c := append(append([]uint32(nil), fast[:i]...), fast[i+1:]...)
+			require.False(t, failing(new(int))(e.Replay(c, false)), "seed %d: dropping choice %d still fails", seed, i)
+			for _, w := range []uint32{0, v / 2, v - 1} {
+				if v == 0 || w == v {
+					continue
+				}
+				c := append([]uint32(nil), fast...)
+				c[i] = w
+				require.False(t, failing(new(int))(e.Replay(c, false)), "seed %d: choice %d lowered to %d still fails", seed, i, w)
+			}
+		}
+	}
+	require.Less(t, fastTotal, slowTotal, "replays")
+	require.LessOrEqual(t, fastSteps, slowSteps, "moves of the shrunk runs")
+}
+
+// A budget too small ends the shrink, not minimal, on a failing stream.
+func TestShrinkFastBudget(t *testing.T) {
+	e := sim.NewEngine(broken(t))
+	var res sim.Result
+	for seed := uint64(0); res.Err() == nil; seed++ {
+		res = e.Run(seed)
+	}
+	r := res.Err().Rule
+	failing := func(res sim.Result) bool { return res.Err() != nil && res.Err().Rule == r }
+	s, minimal := e.ShrinkFast(res.Stream, failing, 3)
+	require.False(t, minimal)
+	require.True(t, failing(e.Replay(s, false)))
+}
