@@ -3,6 +3,7 @@ package sim
 import (
 	"context"
 	"maps"
+	"slices"
 	"sync"
 	"sync/atomic"
 
@@ -96,10 +97,15 @@ func (b *batch) work(e *Engine, w, workers int, known map[rule.Name]bool) {
 	for i := w; i < len(b.results) && !b.stop.Load(); i += workers {
 		var cov Coverage
 		e.SetCoverage(&cov)
-		r := e.Run(b.first + uint64(i))
-		b.results[i] = seedResult{steps: r.Steps, findings: r.Findings, cov: cov}
+		// RunShared: the stream and findings are the engine's until its next
+		// run, so only what the merge keeps is copied (most runs keep none).
+		r := e.RunShared(b.first + uint64(i))
+		b.results[i] = seedResult{steps: r.Steps, cov: cov}
+		if len(r.Findings) > 0 {
+			b.results[i].findings = slices.Clone(r.Findings)
+		}
 		if worthKeeping(r.Findings, known, kept) {
-			b.results[i].stream = r.Stream
+			b.results[i].stream = slices.Clone(r.Stream)
 		}
 		b.done[i].Store(true)
 	}
