@@ -30,6 +30,37 @@ type Cloner interface {
 	CloneProtocol() Protocol
 }
 
+// Copier is optionally implemented by a Cloner: CopyProtocolTo makes dst,
+// a design of the same type, a deep copy of the design, reusing dst's
+// memory (its slices), so that restoring a state allocates nothing. It
+// reports false, leaving dst as it was, when dst is of another type or the
+// design cannot be copied; the state is then restored by CloneProtocol.
+type Copier interface {
+	CopyProtocolTo(dst Protocol) bool
+}
+
+// copyProtocol makes dst a copy of src by the route CloneProtocol took
+// for src's type, and reports false if there is none yet.
+func copyProtocol(src, dst any) bool {
+	t := reflect.TypeOf(src)
+	if src == nil || reflect.TypeOf(dst) != t {
+		return false
+	}
+	r, _ := cloneRoutes.Load(t)
+	switch r {
+	case cloneOwn:
+		cp, ok := src.(Copier)
+		d, isProto := dst.(Protocol)
+		return ok && isProto && cp.CopyProtocolTo(d)
+	case cloneWrap:
+		e := t.Elem()
+		in := reflect.NewAt(e.Field(0).Type, unsafe.Pointer(reflect.ValueOf(src).Elem().Field(0).UnsafeAddr())).Interface()
+		out := reflect.NewAt(e.Field(0).Type, unsafe.Pointer(reflect.ValueOf(dst).Elem().Field(0).UnsafeAddr())).Interface()
+		return copyProtocol(in, out)
+	}
+	return false
+}
+
 // CloneProtocol returns a deep copy of p, or nil when p cannot be copied
 // safely. It takes p's own Cloner when the copy has p's type. Otherwise, if
 // p points to a struct whose only field is an embedded struct (a design
@@ -158,9 +189,11 @@ func (b *Binding) Snapshot(s *Snapshot) bool {
 	if b.depth != 0 || b.waits != 0 || b.running != opNone || b.workItems != 0 || b.receiving != 0 {
 		panic("binding: Snapshot while a callback of the design runs")
 	}
-	s.proto = CloneProtocol(b.proto)
-	if s.proto == nil {
-		return false
+	if s.proto == nil || !copyProtocol(b.proto, s.proto) {
+		s.proto = CloneProtocol(b.proto)
+		if s.proto == nil {
+			return false
+		}
 	}
 	s.life = b.life.Snapshot()
 	b.pools.Snapshot(&s.pools)
@@ -192,9 +225,11 @@ func (b *Binding) Restore(s *Snapshot) {
 	if b.depth != 0 {
 		panic("binding: Restore while a callback of the design runs")
 	}
-	b.proto = CloneProtocol(s.proto)
-	if b.proto == nil {
-		panic("binding: a snapshot's design cannot be copied again")
+	if b.proto == nil || !copyProtocol(s.proto, b.proto) {
+		b.proto = CloneProtocol(s.proto)
+		if b.proto == nil {
+			panic("binding: a snapshot's design cannot be copied again")
+		}
 	}
 	b.life.Restore(s.life)
 	b.pools.Restore(&s.pools)

@@ -34,3 +34,31 @@ func (p *Base) CloneBase() (Base, bool) {
 	c.Copies = append(p.Copies[:0:0], p.Copies...)
 	return c, true
 }
+
+// CopyProtocolTo is binding.Copier: it makes dst, a *Base, a copy of the
+// base, reusing dst's slices.
+func (p *Base) CopyProtocolTo(dst binding.Protocol) bool {
+	d, ok := dst.(*Base)
+	return ok && p.CopyBaseTo(d)
+}
+
+// CopyBaseTo makes d a copy of the base, reusing d's slices, and reports
+// false, leaving d as it was, when it cannot be copied (Config.AfterOpen is
+// set).
+func (p *Base) CopyBaseTo(d *Base) bool {
+	switch {
+	case p.Config.AfterOpen != nil:
+		return false
+	case d == p:
+		return true
+	}
+	held, copies := d.Held, d.Copies
+	*d = *p
+	d.Held = copyInto(held, p.Held)
+	d.Copies = copyInto(copies, p.Copies)
+	return true
+}
+
+// copyInto is a copy of src in buf's memory. An empty src may come out nil
+// and a nil one empty: the designs never tell the two apart.
+func copyInto[T any](buf, src []T) []T { return append(buf[:0], src...) }

@@ -24,3 +24,31 @@ func (p *ndisprot) CloneProtocol() binding.Protocol {
 	c.queue = append(p.queue[:0:0], p.queue...)
 	return &c
 }
+
+func (p *configurable) CopyProtocolTo(dst binding.Protocol) bool {
+	d, ok := dst.(*configurable)
+	if !ok || d == p {
+		return ok
+	}
+	held, copies, oids := d.held, d.copies, d.oids
+	*d = *p
+	d.held = copyInto(held, p.held)
+	d.copies = copyInto(copies, p.copies)
+	d.oids = copyInto(oids, p.oids)
+	return true
+}
+
+func (p *ndisprot) CopyProtocolTo(dst binding.Protocol) bool {
+	d, ok := dst.(*ndisprot)
+	if !ok || d == p {
+		return ok
+	}
+	queue := d.queue
+	*d = *p
+	d.queue = copyInto(queue, p.queue)
+	return true
+}
+
+// copyInto is a copy of src in buf's memory. An empty src may come out nil
+// and a nil one empty: the designs never tell the two apart.
+func copyInto[T any](buf, src []T) []T { return append(buf[:0], src...) }
