@@ -38,7 +38,7 @@ func TestClonersKnowEveryReference(t *testing.T) {
 		want []string
 	}{
 		{configurable{}, []string{
-			".cfg", // configuration
+			".cfg",                      // configuration
 			".held", ".copies", ".oids", // copied
 			".pended.Restart.FilterModuleNames", ".pended.Restart.Attributes", // NDIS's, read only
 		}},
