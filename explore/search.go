@@ -37,6 +37,9 @@ type Options struct {
 	// GenericHash hashes the design by the generic walk even when it has
 	// its own Fingerprint (to compare the two).
 	GenericHash bool
+	// Replay expands every state by replaying its path from the start,
+	// even when the design can be copied (to compare the two ways).
+	Replay bool
 }
 
 // DefaultOptions are the bounds of `ndissim explore` when none is given.
@@ -71,6 +74,14 @@ type search struct {
 	edgeHi   []int64
 	edges    []int32
 	seen     map[[2]uint64]int32
+	// snaps are the copies of the states not yet expanded (nil: the
+	// state is replayed); free are copies to reuse.
+	snaps  []*sim.Snapshot
+	free   []*sim.Snapshot
+	freeMu sync.Mutex
+	// live and peak count the copies kept, and peakBytes their memory at
+	// the peak (outside the designs' copies).
+	live, peak, liveBytes, peakBytes int
 
 	transitions int64
 	truncated   int
@@ -110,7 +121,66 @@ func oweCode(s string) uint8 {
 func newSearch(d sim.Design, opt Options) *search {
 	x := &search{d: d, opt: opt, seen: map[[2]uint64]int32{}, found: map[rule.Name]*hit{}, cov: sim.NewCoverage()}
 	x.add(-1, nil, [2]uint64{}, 0)
+	if !opt.Replay {
+		st := sim.NewStepper(d, opt.Bounds)
+		st.Reset()
+		x.keep(0, x.snapshot(st))
+	}
 	return x
+}
+
+// snapshot copies the stepper's state, or returns nil when the design
+// cannot be copied: the state is then replayed.
+func (x *search) snapshot(st *sim.Stepper) *sim.Snapshot {
+	x.freeMu.Lock()
+	var sn *sim.Snapshot
+	if n := len(x.free); n > 0 {
+		sn, x.free = x.free[n-1], x.free[:n-1]
+	}
+	x.freeMu.Unlock()
+	if sn == nil {
+		sn = new(sim.Snapshot)
+	}
+	if !st.Snapshot(sn) {
+		x.release(sn)
+		return nil
+	}
+	return sn
+}
+
+// release keeps a copy no state needs for reuse.
+func (x *search) release(sn *sim.Snapshot) {
+	if sn == nil {
+		return
+	}
+	x.freeMu.Lock()
+	x.free = append(x.free, sn)
+	x.freeMu.Unlock()
+}
+
+// keep stores state id's copy (merge and newSearch: one goroutine).
+func (x *search) keep(id int32, sn *sim.Snapshot) {
+	for int(id) >= len(x.snaps) {
+		x.snaps = append(x.snaps, nil)
+	}
+	x.snaps[id] = sn
+	if sn != nil {
+		x.live++
+		x.liveBytes += sn.Bytes()
+		if x.live > x.peak {
+			x.peak, x.peakBytes = x.live, x.liveBytes
+		}
+	}
+}
+
+// drop releases state id's copy once it is expanded.
+func (x *search) drop(id int32) {
+	if int(id) < len(x.snaps) && x.snaps[id] != nil {
+		x.live--
+		x.liveBytes -= x.snaps[id].Bytes()
+		x.release(x.snaps[id])
+		x.snaps[id] = nil
+	}
 }
 
 // add stores a new state and returns its id.
@@ -156,6 +226,7 @@ type succ struct {
 	noMove   bool
 	owes     uint8
 	findings []rule.Finding
+	snap     *sim.Snapshot // a copy of the successor, if it may be new
 }
 
 type result struct {
@@ -173,6 +244,7 @@ type worker struct {
 	h      binding.StateHash
 	o      odometer
 	prefix []uint32
+	base   int // the values drawn before the move: the path replayed
 }
 
 func (x *search) newWorker() *worker {
@@ -183,9 +255,17 @@ func (x *search) newWorker() *worker {
 
 // expand runs every transition of state id: a replay of its path, then one
 // move with the odometer's next choices, until they are exhausted.
+//
+// A state with a copy (a snapshot) is restored from it instead of replayed.
 func (w *worker) expand(id int32, res *result) {
 	x := w.x
-	w.prefix = x.path(id, w.prefix)
+	var snap *sim.Snapshot
+	if int(id) < len(x.snaps) {
+		snap = x.snaps[id]
+	}
+	if snap == nil {
+		w.prefix = x.path(id, w.prefix)
+	}
 	depth := int(x.depth[id])
 	w.o.reset()
 	for n := 0; ; n++ {
@@ -193,7 +273,13 @@ func (w *worker) expand(id int32, res *result) {
 			res.truncated++
 			return
 		}
-		w.st.Replay(w.prefix, depth)
+		if snap != nil {
+			w.st.Restore(snap)
+			w.base = 0
+		} else {
+			w.st.Replay(w.prefix, depth)
+			w.base = len(w.prefix)
+		}
 		before := len(w.st.Findings())
 		w.st.SetCoverage(res.cov) // the replay is not recorded again
 		moved := w.st.Step(&w.o)
@@ -211,10 +297,11 @@ func (w *worker) expand(id int32, res *result) {
 
 // transition records the move just made from state id.
 func (w *worker) transition(id int32, before int, res *result) succ {
+	x := w.x
 	s := succ{from: id}
 	stream := w.st.Stream()
 	s.seg[0] = len(res.arena)
-	res.arena = append(res.arena, stream[len(w.prefix):]...)
+	res.arena = append(res.arena, stream[w.base:]...)
 	s.seg[1] = len(res.arena)
 	if fs := w.st.Findings(); len(fs) > before {
 		s.findings = append([]rule.Finding(nil), fs[before:]...)
@@ -225,8 +312,22 @@ func (w *worker) transition(id int32, before int, res *result) succ {
 		hi, lo := w.h.Sum()
 		s.fp = [2]uint64{hi, lo}
 		s.owes = oweCode(w.st.Owes())
+		if !x.opt.Replay && w.mayBeNew(s.fp) {
+			s.snap = x.snapshot(w.st)
+		}
 	}
 	return s
+}
+
+// mayBeNew reports whether fp was not seen before this batch: the map is
+// only written by merge, between batches. A state new to the batch may
+// still be reached twice in it; merge releases the copy it does not keep.
+func (w *worker) mayBeNew(fp [2]uint64) bool {
+	if w.x.opt.NoDedup {
+		return true
+	}
+	_, ok := w.x.seen[fp]
+	return !ok
 }
 
 // run is the breadth-first search, level by level, each level in batches
@@ -305,6 +406,9 @@ func (x *search) batch(ws []*worker, ids []int32) {
 		}()
 	}
 	wg.Wait()
+	for _, id := range ids {
+		x.drop(id)
+	}
 	for i := range results {
 		x.merge(&results[i])
 	}
@@ -332,7 +436,15 @@ func (x *search) merge(r *result) {
 		for _, f := range s.findings {
 			x.record(f, s.from, seg)
 		}
-		x.edges = append(x.edges, x.target(s, seg))
+		stored := len(x.parent)
+		to := x.target(s, seg)
+		if len(x.parent) > stored {
+			x.keep(to, s.snap) // the successor is new: its copy is kept
+		} else {
+			x.release(s.snap)
+		}
+		s.snap = nil
+		x.edges = append(x.edges, to)
 		x.edgeHi[s.from] = int64(len(x.edges))
 	}
 }

@@ -66,6 +66,7 @@ type Stepper struct {
 	kinds   []MoveKind
 	cov     *Coverage
 	generic bool
+	wired   bool // Reset has made the stepper the binding's decider
 }
 
 // NewStepper returns a stepper for d within b.
@@ -77,6 +78,7 @@ func NewStepper(d Design, b ExploreBounds) *Stepper {
 func (s *Stepper) Reset() {
 	s.e.reset(s, s, false)
 	s.e.b.SetScheduler(s)
+	s.wired = true
 	s.stream, s.replay, s.pos = s.stream[:0], nil, 0
 }
 

@@ -23,7 +23,9 @@ import (
 // behaviour above.
 func Configurable(cfg Config) func() binding.Protocol {
 	tag, _ := pool.MakeTag(cfg.NBLPool.Tag)
-	return func() binding.Protocol { return &configurable{cfg: cfg, tag: tag} }
+	// Every instance reads the one copy of cfg: it is never written, and
+	// the bounded explorer's copies of the design stay small.
+	return func() binding.Protocol { return &configurable{cfg: &cfg, tag: tag} }
 }
 
 // maxRebuildTries is how often a restart tries to rebuild its pools, once
@@ -32,7 +34,7 @@ func Configurable(cfg Config) func() binding.Protocol {
 const maxRebuildTries = 4
 
 type configurable struct {
-	cfg Config
+	cfg *Config
 	tag pool.Tag
 
 	running   bool

@@ -1,0 +1,54 @@
+package design
+
+import "github.com/ndissim/ndissim/binding"
+
+// The built-in designs' copies for the bounded explorer (binding.Cloner):
+// every field, with the slices of state copied. Configuration (cfg, tag)
+// is read and never written, so it is shared. A PnP event's restart
+// attributes are NDIS's, read by the design and never written, so they are
+// shared too. ndisprot-pended and the broken designs that wrap designkit.Base
+// and add nothing are copied by binding.CloneProtocol through the base's
+// CloneProtocol; those that add fields have no Cloner and are explored by
+// replay.
+
+func (p *configurable) CloneProtocol() binding.Protocol {
+	c := *p
+	c.held = append(p.held[:0:0], p.held...)
+	c.copies = append(p.copies[:0:0], p.copies...)
+	c.oids = append(p.oids[:0:0], p.oids...)
+	return &c
+}
+
+func (p *ndisprot) CloneProtocol() binding.Protocol {
+	c := *p
+	c.queue = append(p.queue[:0:0], p.queue...)
+	return &c
+}
+
+func (p *configurable) CopyProtocolTo(dst binding.Protocol) bool {
+	d, ok := dst.(*configurable)
+	if !ok || d == p {
+		return ok
+	}
+	held, copies, oids := d.held, d.copies, d.oids
+	*d = *p
+	d.held = copyInto(held, p.held)
+	d.copies = copyInto(copies, p.copies)
+	d.oids = copyInto(oids, p.oids)
+	return true
+}
+
+func (p *ndisprot) CopyProtocolTo(dst binding.Protocol) bool {
+	d, ok := dst.(*ndisprot)
+	if !ok || d == p {
+		return ok
+	}
+	queue := d.queue
+	*d = *p
+	d.queue = copyInto(queue, p.queue)
+	return true
+}
+
+// copyInto is a copy of src in buf's memory. An empty src may come out nil
+// and a nil one empty: the designs never tell the two apart.
+func copyInto[T any](buf, src []T) []T { return append(buf[:0], src...) }

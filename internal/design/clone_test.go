@@ -1,0 +1,94 @@
+package design
+
+import (
+	"reflect"
+	"slices"
+	"testing"
+
+	"github.com/ndissim/ndissim/binding"
+	"github.com/ndissim/ndissim/designkit"
+	"github.com/ndissim/ndissim/pool"
+)
+
+// references lists the fields reachable in t by value whose kind can share
+// memory with a copy (slice, map, pointer, function, interface, channel),
+// by path.
+func references(t reflect.Type, path string, out []string) []string {
+	switch t.Kind() {
+	case reflect.Struct:
+		for i := range t.NumField() {
+			f := t.Field(i)
+			out = references(f.Type, path+"."+f.Name, out)
+		}
+	case reflect.Array:
+		out = references(t.Elem(), path+"[]", out)
+	case reflect.Slice, reflect.Map, reflect.Pointer, reflect.Func, reflect.Interface, reflect.Chan, reflect.UnsafePointer:
+		out = append(out, path)
+	}
+	return out
+}
+
+// The Cloners copy the slices of state and share only configuration and
+// what NDIS hands them to read. A field added with a kind that can share
+// memory fails here until the Cloner (internal/design/clone.go,
+// designkit/clone.go) says how it is copied and this list says so.
+func TestClonersKnowEveryReference(t *testing.T) {
+	for _, c := range []struct {
+		v    any
+		want []string
+	}{
+		{configurable{}, []string{
+			".cfg",                      // configuration
+			".held", ".copies", ".oids", // copied
+			".pended.Restart.FilterModuleNames", ".pended.Restart.Attributes", // NDIS's, read only
+		}},
+		{ndisprot{}, []string{".queue"}},
+		{designkit.Base{}, []string{
+			".Config.ReceivePool", ".Config.AfterOpen", // configuration; a Base with AfterOpen is not copied
+			".PauseEvent.Restart.FilterModuleNames", ".PauseEvent.Restart.Attributes", // NDIS's, read only
+			".Held", ".Copies", // copied
+		}},
+	} {
+		got := references(reflect.TypeOf(c.v), "", nil)
+		slices.Sort(got)
+		want := slices.Clone(c.want)
+		slices.Sort(want)
+		if !slices.Equal(got, want) {
+			t.Errorf("%T: fields that can share memory\n%q\nwant\n%q", c.v, got, want)
+		}
+	}
+}
+
+// binding.CloneProtocol copies a design that wraps the base and adds
+// nothing, never one that adds a field, nor one whose AfterOpen may be
+// bound to the original.
+func TestCloneProtocolNeverCopiesWhatItDoesNotKnow(t *testing.T) {
+	base := designkit.New(defaultBaseConfig())
+	base.Held = make([]pool.NBL, 2)
+	type adds struct {
+		brokenBase
+		n int
+	}
+	type wraps struct{ brokenBase }
+	type wrapsWrap struct{ wraps }
+	if c := binding.CloneProtocol(&adds{brokenBase: base}); c != nil {
+		t.Errorf("a design that adds a field was copied as %T", c)
+	}
+	for _, p := range []binding.Protocol{&wraps{base}, &wrapsWrap{wraps{base}}, &pauseEarly{base}} {
+		c := binding.CloneProtocol(p)
+		if reflect.TypeOf(c) != reflect.TypeOf(p) || !reflect.DeepEqual(c, p) {
+			t.Fatalf("%T copied as %#v", p, c)
+		}
+		held := func(p binding.Protocol) *pool.NBL {
+			return &reflect.ValueOf(p).Elem().FieldByName("Held").Interface().([]pool.NBL)[0]
+		}
+		if held(c) == held(p) {
+			t.Errorf("%T: the copy shares Held", p)
+		}
+	}
+	withHook := base
+	withHook.Config.AfterOpen = func(*binding.NDIS) {}
+	if c := binding.CloneProtocol(&wraps{withHook}); c != nil {
+		t.Errorf("a design with AfterOpen set was copied")
+	}
+}

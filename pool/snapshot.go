@@ -1,0 +1,48 @@
+package pool
+
+import "unsafe"
+
+// Snapshot is a copy of a Tracker's state: every pool, NBL and NB slot, the
+// free lists and the counters. The bounded explorer keeps one with each
+// state it has yet to expand and restores it instead of replaying the path
+// from the start. The fault source is not part of it: it is the
+// simulator's wiring, not the state.
+type Snapshot struct {
+	maa, serial     uint32
+	freeNBL, freeNB int32
+	pools           []poolSlot
+	nbls            []nblSlot
+	nbs             []nbSlot
+	live            [3]liveCount
+	retreats        uint64
+}
+
+// Snapshot copies t into s, reusing s's memory.
+func (t *Tracker) Snapshot(s *Snapshot) {
+	s.maa, s.serial, s.freeNBL, s.freeNB = t.maa, t.serial, t.freeNBL, t.freeNB
+	s.pools = append(s.pools[:0], t.pools...)
+	s.nbls = append(s.nbls[:0], t.nbls...)
+	s.nbs = append(s.nbs[:0], t.nbs...)
+	s.live, s.retreats = t.live, t.retreatAllocations
+}
+
+// Restore makes t the tracker s was taken of, reusing t's memory; s is
+// unchanged and may be restored again.
+func (t *Tracker) Restore(s *Snapshot) {
+	t.maa, t.serial, t.freeNBL, t.freeNB = s.maa, s.serial, s.freeNBL, s.freeNB
+	t.pools = append(t.pools[:0], s.pools...)
+	t.nbls = append(t.nbls[:0], s.nbls...)
+	t.nbs = append(t.nbs[:0], s.nbs...)
+	t.live, t.retreatAllocations = s.live, s.retreats
+}
+
+// Bytes is the memory s holds, for the explorer's figures.
+func (s *Snapshot) Bytes() int {
+	return cap(s.pools)*sizePoolSlot + cap(s.nbls)*sizeNBLSlot + cap(s.nbs)*sizeNBSlot
+}
+
+var (
+	sizePoolSlot = int(unsafe.Sizeof(poolSlot{}))
+	sizeNBLSlot  = int(unsafe.Sizeof(nblSlot{}))
+	sizeNBSlot   = int(unsafe.Sizeof(nbSlot{}))
+)

@@ -1,0 +1,21 @@
+package pool
+
+import (
+	"reflect"
+	"slices"
+	"testing"
+)
+
+// Snapshot copies every field of the tracker but the fault source. A
+// field added to Tracker fails here until snapshot.go copies it.
+func TestSnapshotKnowsEveryField(t *testing.T) {
+	want := []string{"maa", "faults", "serial", "pools", "nbls", "nbs", "freeNBL", "freeNB", "live", "retreatAllocations"}
+	var got []string
+	ty := reflect.TypeOf(Tracker{})
+	for i := range ty.NumField() {
+		got = append(got, ty.Field(i).Name)
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("Tracker's fields\n%q\nwant\n%q", got, want)
+	}
+}
