@@ -10,7 +10,7 @@ import (
 // fails here until explore_snapshot.go says whether it is state (copied by
 // Stepper.Snapshot) or wiring, and this list says so.
 func TestSnapshotKnowsEveryEngineField(t *testing.T) {
-	wiring := []string{"d", "stack", "b", "ch", "moves", "tracer", "observe", "broken", "cov"}
+	wiring := []string{"d", "stack", "b", "ch", "moves", "tracer", "observe", "broken", "cov", "covDec"}
 	state := []string{"tick", "change", "editing", "idle"}
 	var got []string
 	ty := reflect.TypeOf(Engine{})
