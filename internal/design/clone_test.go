@@ -67,11 +67,11 @@ func TestCloneProtocolNeverCopiesWhatItDoesNotKnow(t *testing.T) {
 	base.Held = make([]pool.NBL, 2)
 	type adds struct {
 		brokenBase
-		n int
+		n int // a field of its own, which the base's copy would miss
 	}
 	type wraps struct{ brokenBase }
 	type wrapsWrap struct{ wraps }
-	if c := binding.CloneProtocol(&adds{brokenBase: base}); c != nil {
+	if c := binding.CloneProtocol(&adds{brokenBase: base, n: 1}); c != nil {
 		t.Errorf("a design that adds a field was copied as %T", c)
 	}
 	for _, p := range []binding.Protocol{&wraps{base}, &wrapsWrap{wraps{base}}, &pauseEarly{base}} {
