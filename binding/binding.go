@@ -35,11 +35,21 @@ type Binding struct {
 	budget  int
 	calls   int // NDIS calls made by the callback now running
 	depth   int // callbacks of the design now running
-	step    int
-	halted  bool
 	reports []Finding
 	warned  map[rule.Name]bool
 
+	// state is what NDIS holds and counts for the binding, and what a
+	// Snapshot copies whole.
+	state
+	indication []pool.NBL // the list handed to the receive callback, reused
+}
+
+// state is the binding's run state, apart from its findings, the pool
+// tracker and the stack: plain values and slices, so that a Snapshot
+// copies it in one assignment and re-buffers its slices (copyFrom).
+type state struct {
+	step      int
+	halted    bool
 	frame            // the running callback's IRQL, kind and spin locks
 	waits     int    // callbacks blocked in a wait
 	workItems int    // work items running
@@ -60,8 +70,18 @@ type Binding struct {
 	held                    []pool.NBL
 	resourcesIndicated      []pool.NBL
 	recvPool                pool.NBLPool
-	indication              []pool.NBL
 	sends, completed, recvs uint64
+}
+
+// copyFrom makes st a copy of o that shares no slice with it, reusing
+// st's own buffers.
+func (st *state) copyFrom(o *state) {
+	oids, inFlight, held, res := st.oids[:0], st.inFlight[:0], st.held[:0], st.resourcesIndicated[:0]
+	*st = *o
+	st.oids = append(oids, o.oids...)
+	st.inFlight = append(inFlight, o.inFlight...)
+	st.held = append(held, o.held...)
+	st.resourcesIndicated = append(res, o.resourcesIndicated...)
 }
 
 // New returns an Unbound binding over stack, whose needs the binding reads

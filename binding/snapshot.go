@@ -148,35 +148,13 @@ func cloneValue(v any) (any, bool) {
 // binding's wiring (the design's factory, the decider, tracer, scheduler,
 // call budget) is not part of it.
 type Snapshot struct {
-	proto     Protocol // a copy, never run: a restore copies it again
-	life      fsm.State
-	pools     pool.Snapshot
-	stack     oid.Stack
-	step      int
-	frame     frame
-	waits     int
-	workItems int
-	receiving int
-	running   op
-	halted    bool
-
-	pnpID, pnpSeq       uint32
-	opened, openPending bool
-	bindPending         bool
-	pnpPending          PnPKind
-	unbindPending       bool
-	closeCalled         bool
-	closePending        bool
-	nextOID             uint32
-	oids                []oid.Request
-	inFlight            []pool.NBL
-	held                []pool.NBL
-	resourcesIndicated  []pool.NBL
-	recvPool            pool.NBLPool
-	sends, completed    uint64
-	recvs               uint64
-	reports             []Finding
-	warned              []rule.Name
+	proto   Protocol // a copy, never run: a restore copies it again
+	life    fsm.State
+	pools   pool.Snapshot
+	stack   oid.Stack
+	run     state
+	reports []Finding
+	warned  []rule.Name
 }
 
 // CanSnapshot reports whether the design can be copied in its state now.
@@ -198,16 +176,7 @@ func (b *Binding) Snapshot(s *Snapshot) bool {
 	s.life = b.life.Snapshot()
 	b.pools.Snapshot(&s.pools)
 	b.stack.SnapshotInto(&s.stack)
-	s.step, s.frame, s.waits, s.workItems, s.receiving, s.running, s.halted =
-		b.step, b.frame, b.waits, b.workItems, b.receiving, b.running, b.halted
-	s.pnpID, s.pnpSeq, s.opened, s.openPending, s.bindPending, s.pnpPending =
-		b.pnpID, b.pnpSeq, b.opened, b.openPending, b.bindPending, b.pnpPending
-	s.unbindPending, s.closeCalled, s.closePending, s.nextOID = b.unbindPending, b.closeCalled, b.closePending, b.nextOID
-	s.oids = append(s.oids[:0], b.oids...)
-	s.inFlight = append(s.inFlight[:0], b.inFlight...)
-	s.held = append(s.held[:0], b.held...)
-	s.resourcesIndicated = append(s.resourcesIndicated[:0], b.resourcesIndicated...)
-	s.recvPool, s.sends, s.completed, s.recvs = b.recvPool, b.sends, b.completed, b.recvs
+	s.run.copyFrom(&b.state)
 	s.reports = append(s.reports[:0], b.reports...)
 	s.warned = s.warned[:0]
 	for r, on := range b.warned {
@@ -235,16 +204,7 @@ func (b *Binding) Restore(s *Snapshot) {
 	b.pools.Restore(&s.pools)
 	s.stack.SnapshotInto(b.stack)
 	b.calls, b.depth = 0, 0
-	b.step, b.frame, b.waits, b.workItems, b.receiving, b.running, b.halted =
-		s.step, s.frame, s.waits, s.workItems, s.receiving, s.running, s.halted
-	b.pnpID, b.pnpSeq, b.opened, b.openPending, b.bindPending, b.pnpPending =
-		s.pnpID, s.pnpSeq, s.opened, s.openPending, s.bindPending, s.pnpPending
-	b.unbindPending, b.closeCalled, b.closePending, b.nextOID = s.unbindPending, s.closeCalled, s.closePending, s.nextOID
-	b.oids = append(b.oids[:0], s.oids...)
-	b.inFlight = append(b.inFlight[:0], s.inFlight...)
-	b.held = append(b.held[:0], s.held...)
-	b.resourcesIndicated = append(b.resourcesIndicated[:0], s.resourcesIndicated...)
-	b.recvPool, b.sends, b.completed, b.recvs = s.recvPool, s.sends, s.completed, s.recvs
+	b.state.copyFrom(&s.run)
 	b.reports = append(b.reports[:0], s.reports...)
 	clear(b.warned)
 	for _, r := range s.warned {
@@ -256,7 +216,8 @@ func (b *Binding) Restore(s *Snapshot) {
 // explorer's figures.
 func (s *Snapshot) Bytes() int {
 	n := int(unsafe.Sizeof(*s)) + s.pools.Bytes() + cap(s.stack.Filters)*int(unsafe.Sizeof(oid.Layer{}))
-	n += cap(s.oids)*int(unsafe.Sizeof(oid.Request{})) + (cap(s.inFlight)+cap(s.held)+cap(s.resourcesIndicated))*int(unsafe.Sizeof(pool.NBL{}))
+	r := &s.run
+	n += cap(r.oids)*int(unsafe.Sizeof(oid.Request{})) + (cap(r.inFlight)+cap(r.held)+cap(r.resourcesIndicated))*int(unsafe.Sizeof(pool.NBL{}))
 	n += cap(s.reports)*int(unsafe.Sizeof(Finding{})) + cap(s.warned)*int(unsafe.Sizeof(rule.Name("")))
 	return n
 }
