@@ -2,8 +2,8 @@ package report
 
 import (
 	"errors"
-	"reflect"
 
+	"github.com/ndissim/ndissim/internal/designfile"
 	"github.com/ndissim/ndissim/rule"
 	"github.com/ndissim/ndissim/sim"
 )
@@ -71,14 +71,10 @@ func ToSim(c Check) sim.Report {
 // ErrorOf turns the error that stopped a command before anything ran into
 // an InputError, keeping the file, line, column and field a design file's
 // error carries.
-//
-// A *designfile.Error is read by its fields (File, Line, Column, Field,
-// Msg) rather than by its type: importing designfile would make this
-// package depend on every built-in design.
 func ErrorOf(err error) *InputError {
 	for e := err; e != nil; e = errors.Unwrap(e) {
-		if ie, ok := located(e); ok {
-			return ie
+		if de, ok := e.(*designfile.Error); ok {
+			return &InputError{Message: de.Msg, File: de.File, Line: de.Line, Column: de.Column, Field: de.Field}
 		}
 	}
 	var re *RuleError
@@ -95,34 +91,4 @@ func severityOf(n rule.Name) rule.Severity {
 		return m.Severity
 	}
 	return rule.Error
-}
-
-// located reads an error shaped like designfile.Error: a pointer to a
-// struct with string File, Field, Msg and int Line, Column.
-func located(err error) (*InputError, bool) {
-	v := reflect.ValueOf(err)
-	if v.Kind() != reflect.Pointer || v.IsNil() || v.Elem().Kind() != reflect.Struct {
-		return nil, false
-	}
-	v = v.Elem()
-	str := func(name string) (string, bool) {
-		f := v.FieldByName(name)
-		return f.String(), f.IsValid() && f.Kind() == reflect.String
-	}
-	num := func(name string) (int, bool) {
-		f := v.FieldByName(name)
-		if !f.IsValid() || f.Kind() != reflect.Int {
-			return 0, false
-		}
-		return int(f.Int()), true
-	}
-	file, ok1 := str("File")
-	field, ok2 := str("Field")
-	msg, ok3 := str("Msg")
-	line, ok4 := num("Line")
-	col, ok5 := num("Column")
-	if !(ok1 && ok2 && ok3 && ok4 && ok5) {
-		return nil, false
-	}
-	return &InputError{Message: msg, File: file, Line: line, Column: col, Field: field}, true
 }

@@ -1,9 +1,7 @@
 package report
 
 import (
-	"fmt"
-	"strings"
-
+	"github.com/ndissim/ndissim/internal/designfile"
 	"github.com/ndissim/ndissim/rule"
 	"github.com/ndissim/ndissim/sim"
 )
@@ -103,25 +101,10 @@ type InputError struct {
 	Field   string
 }
 
-// Error is "FILE:LINE:COL: FIELD: message", as ndissim prints input errors,
-// leaving out what is unknown.
+// Error is "FILE:LINE:COL: FIELD: message", as ndissim prints input errors
+// (designfile.Error's form), leaving out what is unknown.
 func (e *InputError) Error() string {
-	var b strings.Builder
-	b.WriteString(e.File)
-	if e.Line > 0 {
-		fmt.Fprintf(&b, ":%d", e.Line)
-		if e.Column > 0 {
-			fmt.Fprintf(&b, ":%d", e.Column)
-		}
-	}
-	if b.Len() > 0 {
-		b.WriteString(": ")
-	}
-	if e.Field != "" {
-		b.WriteString(e.Field + ": ")
-	}
-	b.WriteString(e.Message)
-	return b.String()
+	return (&designfile.Error{File: e.File, Line: e.Line, Column: e.Column, Field: e.Field, Msg: e.Message}).Error()
 }
 
 func (t Tool) infoURI() string {

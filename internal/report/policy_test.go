@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ndissim/ndissim/internal/designfile"
 	"github.com/ndissim/ndissim/rule"
 )
 
@@ -178,15 +179,8 @@ func TestFailOn(t *testing.T) {
 	}
 }
 
-// ErrorOf keeps the position of an error shaped like designfile.Error.
-type fileError struct {
-	File         string
-	Line, Column int
-	Field        string
-	Msg          string
-}
-
-func (e *fileError) Error() string { return e.File + ": " + e.Msg }
+// ErrorOf keeps the position of a design file's error, also when wrapped.
+type fileError = designfile.Error
 
 func TestErrorOf(t *testing.T) {
 	err := errors.Join(errors.New("loading"), &fileError{File: "a.yaml", Line: 3, Column: 5, Field: "stack", Msg: "want a list"})
