@@ -21,25 +21,15 @@ type Base struct {
 	BindNeeds  oid.Needs        // the needs the bind parameters gave
 	PoolNeeds  oid.Needs        // the needs the pools were sized for
 	Pools
-	Sends     int        // sends not yet completed
-	Held      []pool.NBL // received NBLs kept for reads
-	Copies    []pool.NBL // copies of receives, in its receive pool, for reads
-	OIDs      int        // OID requests not yet completed
-	CloseWait bool       // the unbind waits for the OID requests to close
+	Sends       int        // sends not yet completed
+	Held        []pool.NBL // received NBLs kept for reads
+	Copies      []pool.NBL // copies of receives, in its receive pool, for reads
+	ReadPending bool       // with Config.HoldForRead: a read waits for the next receive
+	OIDs        int        // OID requests not yet completed
+	CloseWait   bool       // the unbind waits for the OID requests to close
 
 	nextReq uint32 // the ID of its last OID request
-	waiter         // what a waiting design waits on
-}
-
-// waiter is what Config.Wait waits on: one event, as the sample's
-// BindEvent, for a pended open, its unbind's OID requests and a pended
-// close; the completion that ends the wait records its outcome and sets it.
-type waiter struct {
-	event      binding.Event
-	waiting    bool           // a callback waits on event
-	openDone   bool           // the pended open has completed
-	openStatus binding.Status // with this status
-	closed     bool           // the pended close has completed
+	Waiter         // what a waiting design (Config.Wait) waits on
 }
 
 // New returns a Base with cfg, ready to bind.
@@ -82,7 +72,7 @@ func (p *Base) BeginBind(bp oid.BindParameters) {
 func (p *Base) Open(nd *binding.NDIS) binding.Status {
 	st := nd.OpenAdapter()
 	if st == binding.StatusPending && p.Config.Wait {
-		st = p.waitOpen(nd)
+		st = p.WaitOpen(nd)
 	}
 	switch st {
 	case binding.StatusSuccess:
@@ -96,36 +86,9 @@ func (p *Base) Open(nd *binding.NDIS) binding.Status {
 	return binding.StatusFailure
 }
 
-// waitOpen waits for a pended open's completion, as the sample does.
-func (p *Base) waitOpen(nd *binding.NDIS) binding.Status {
-	p.openDone = false
-	p.wait(nd, func() bool { return !p.openDone })
-	return p.openStatus
-}
-
-// wait blocks on the event while pending says so. It tests before each
-// wait, so a completion that came before the wait is not waited for.
-func (p *Base) wait(nd *binding.NDIS, pending func() bool) {
-	nd.InitializeEvent(&p.event)
-	p.waiting = true
-	for pending() {
-		nd.WaitEvent(&p.event, 0)
-		nd.ResetEvent(&p.event)
-	}
-	p.waiting = false
-}
-
-// wake sets the event a waiting callback waits on (legal at DISPATCH_LEVEL).
-func (p *Base) wake(nd *binding.NDIS) {
-	if p.waiting {
-		nd.SetEvent(&p.event)
-	}
-}
-
 func (p *Base) OpenAdapterComplete(nd *binding.NDIS, st binding.Status) {
 	if p.Config.Wait {
-		p.openDone, p.openStatus = true, st
-		p.wake(nd)
+		p.OpenCompleted(nd, st)
 		return
 	}
 	if st != binding.StatusSuccess {
@@ -175,7 +138,7 @@ func (p *Base) Pause(nd *binding.NDIS, ev binding.PnPEvent) binding.Status {
 	p.ReturnHeld(nd)
 	if p.Sends > 0 && p.Config.Wait {
 		for p.Sends > 0 {
-			nd.Sleep(pausePoll) // completions arrive meanwhile
+			nd.Sleep(PausePoll) // completions arrive meanwhile
 		}
 	}
 	if p.Sends == 0 {
@@ -186,8 +149,9 @@ func (p *Base) Pause(nd *binding.NDIS, ev binding.PnPEvent) binding.Status {
 	return binding.StatusPending
 }
 
-// pausePoll is the sample driver's poll interval in its pause: NdisMSleep(100000).
-const pausePoll = 100_000
+// PausePoll is the sample driver's poll interval in its pause, in
+// microseconds: NdisMSleep(100000).
+const PausePoll = 100_000
 
 // FinishPause completes a pended pause whose sends are all done. Only the
 // work item calls it: NdisCompleteNetPnPEvent is PASSIVE_LEVEL only.
@@ -206,7 +170,7 @@ func (p *Base) UnbindAdapter(nd *binding.NDIS) binding.Status {
 	p.State = fsm.Closing
 	p.ReturnHeld(nd)
 	if p.OIDs > 0 && p.Config.Wait {
-		p.wait(nd, func() bool { return p.OIDs > 0 })
+		p.WaitFor(nd, func() bool { return p.OIDs > 0 })
 	}
 	if p.OIDs > 0 {
 		p.CloseWait = true // the work item closes once the requests are done
@@ -230,12 +194,12 @@ func (p *Base) FinishUnbind(nd *binding.NDIS) {
 // pools. A close that pends is waited for (Config.Wait) or finished by
 // CloseAdapterComplete.
 func (p *Base) CloseAdapter(nd *binding.NDIS) binding.Status {
-	p.closed = false
+	p.Closed = false
 	if nd.CloseAdapter() == binding.StatusPending {
 		if !p.Config.Wait {
 			return binding.StatusPending
 		}
-		p.wait(nd, func() bool { return !p.closed })
+		p.WaitFor(nd, func() bool { return !p.Closed })
 	}
 	p.ReleasePools(nd)
 	p.State = fsm.Unbound
@@ -244,8 +208,8 @@ func (p *Base) CloseAdapter(nd *binding.NDIS) binding.Status {
 
 func (p *Base) CloseAdapterComplete(nd *binding.NDIS) {
 	if p.Config.Wait {
-		p.closed = true // the waiting unbind frees the pools
-		p.wake(nd)
+		p.Closed = true // the waiting unbind frees the pools
+		p.Wake(nd)
 		return
 	}
 	p.ReleasePools(nd)
@@ -253,10 +217,10 @@ func (p *Base) CloseAdapterComplete(nd *binding.NDIS) {
 	nd.CompleteUnbindAdapter()
 }
 
-// WorkItem is a read from the application, which consumes the kept
-// receives, and the driver's deferred work: finishing what it pended.
+// WorkItem is a read from the application (Read), which consumes the
+// kept receives, and the driver's deferred work: finishing what it pended.
 func (p *Base) WorkItem(nd *binding.NDIS) {
-	p.ReturnHeld(nd)
+	p.Read(nd)
 	p.FinishPending(nd)
 }
 

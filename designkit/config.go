@@ -30,10 +30,16 @@ type Config struct {
 	Header      uint32
 	// MaxHeld is how many received NBLs it keeps for reads while Running;
 	// 0 keeps none. What it does not keep it returns at once, after copying
-	// it into an NBL of ReceivePool when it has one (up to MaxHeld copies,
-	// freed by a read).
+	// it into an NBL of ReceivePool when it has one (up to MaxCopies
+	// copies, freed by a read).
 	MaxHeld     int
+	MaxCopies   int
 	ReceivePool *pool.NBLPoolParameters
+	// HoldForRead keeps a received NBL only for a read that is waiting for
+	// one (ReadPending), as the sample driver does: the read takes it, and
+	// the NBL is returned when the read completes, at the next work item.
+	// With no read waiting it is copied (ReceivePool) and returned.
+	HoldForRead bool
 	// Wait waits inside the callback, as the sample driver does, instead of
 	// pending and completing from the work item: an open or close that
 	// pends on an event (NdisWaitEvent), a pause by polling its send count
@@ -45,11 +51,13 @@ type Config struct {
 }
 
 // The defaults: a pointer and a reference count of context per NBL on a
-// 64-bit machine, an Ethernet header, four reads' worth of held receives.
+// 64-bit machine, an Ethernet header, four reads' worth of held receives
+// and as many copies.
 const (
 	DefaultContextSize = 16
 	DefaultHeader      = 14
 	DefaultMaxHeld     = 4
+	DefaultMaxCopies   = DefaultMaxHeld
 )
 
 // DefaultTag is the pool tag of DefaultConfig: 'Kit '.
@@ -61,7 +69,7 @@ func DefaultConfig() Config {
 	return Config{
 		NBLPool: pool.NBLPoolParameters{
 			ProtocolID: pool.ProtocolIDDefault, ContextSize: DefaultContextSize, AllocateNetBuffer: true, PoolTag: DefaultTag},
-		ContextSize: DefaultContextSize, Header: DefaultHeader, MaxHeld: DefaultMaxHeld,
+		ContextSize: DefaultContextSize, Header: DefaultHeader, MaxHeld: DefaultMaxHeld, MaxCopies: DefaultMaxCopies,
 	}
 }
 

@@ -7,26 +7,20 @@ import (
 	"testing"
 
 	"github.com/ndissim/ndissim/designkit"
-	"github.com/ndissim/ndissim/oid"
+	"github.com/ndissim/ndissim/internal/designfile"
 	"github.com/ndissim/ndissim/pool"
 	"github.com/ndissim/ndissim/properties"
 	"github.com/ndissim/ndissim/rule"
 	"github.com/ndissim/ndissim/sim"
 )
 
-// kitDesign runs the skeleton with cfg on a miniport and two filters that
-// need backfill, a VPN filter that needs more inserted mid-run.
+// kitDesign runs the skeleton with cfg on the default design's stack: a
+// miniport and two filters that need backfill, a VPN filter that needs
+// more inserted mid-run.
 func kitDesign(name string, cfg designkit.Config) sim.Design {
-	st, err := oid.NewStack(oid.MAA64, oid.Layer{Name: "nic"},
-		oid.Layer{Name: "qos", DataBackfill: 32, ContextBackfill: 16},
-		oid.Layer{Name: "wfp-lwf", DataBackfill: 16, ContextBackfill: 16})
-	if err != nil {
-		panic(err)
-	}
-	st.Completes = oid.CompleteMixed
+	d := designfile.Default()
 	return sim.Design{
-		Name: name, Stack: st,
-		Changes:  []oid.Edit{{Insert: &oid.Layer{Name: "vpn", DataBackfill: 64, ContextBackfill: 32}}},
+		Name: name, Stack: d.Stack, Changes: d.Changes,
 		New:      designkit.Protocol(cfg),
 		Workload: sim.DefaultWorkload,
 		Source:   []byte(fmt.Sprintf("designkit %s %+v", name, cfg)),
@@ -44,9 +38,11 @@ func variants() map[string]designkit.Config {
 	copies.ReceivePool = &pool.NBLPoolParameters{AllocateNetBuffer: true, PoolTag: designkit.DefaultTag}
 	returns := designkit.DefaultConfig()
 	returns.MaxHeld = 0
+	forRead := copies
+	forRead.HoldForRead = true
 	return map[string]designkit.Config{
 		"default": designkit.DefaultConfig(), "separate": separate, "baked": baked,
-		"waits": waits, "copies": copies, "returns": returns,
+		"waits": waits, "copies": copies, "returns": returns, "holds-for-read": forRead,
 	}
 }
 

@@ -29,6 +29,12 @@
 //		return &myDriver{designkit.New(designkit.DefaultConfig())}
 //	}
 //
-// Config chooses among the correct variants (pools, send layout, waiting or
-// pending) without code. See docs/designkit.md.
+// An override that waits in place, as the sample driver's callbacks do,
+// waits on the base's Waiter (WaitFor, and Wake from the completion), and
+// one that rebuilds pools but must keep the old ones when it cannot make
+// new ones makes them with NewPools before it frees the old.
+//
+// Config chooses among the correct variants (pools, send layout, how
+// receives are kept, waiting or pending) without code. See
+// docs/designkit.md.
 package designkit

@@ -40,33 +40,48 @@ func (p *Base) ReleasePools(nd *binding.NDIS) {
 }
 
 // CreatePools makes the pools the configuration names, the NBL pool's
-// context sized for the stack's needs when it bakes them in. It reports
-// whether both were made; on a failure it leaves none.
+// context sized for the stack's needs when it bakes them in, for a base
+// that has none (at bind, or after FreePools). It reports whether all
+// were made; on a failure it leaves none.
 func (p *Base) CreatePools(nd *binding.NDIS) bool {
 	params := p.Config.NBLPool
 	if p.Config.BakeContext {
 		params.ContextSize = AlignContext(uint32(params.ContextSize)+uint32(AlignContext(p.Needs.ContextBackfill, nd.MAA())), nd.MAA())
 	}
-	p.NBLPool = nd.AllocateNetBufferListPool(params)
-	if p.NBLPool.IsNull() {
-		return false
-	}
+	var nb *pool.NBPoolParameters
 	if p.Config.Separate {
-		p.NBPool = nd.AllocateNetBufferPool(p.Config.NBPool)
-		if p.NBPool.IsNull() {
-			p.FreePools(nd)
-			return false
+		nb = &p.Config.NBPool
+	}
+	s, ok := NewPools(nd, params, nb, p.Config.ReceivePool)
+	if ok {
+		p.Pools, p.PoolNeeds = s, p.Needs
+	}
+	return ok
+}
+
+// NewPools makes an NBL pool with nbl, an NB pool with nb and a receive
+// pool with recv (nil: none) and returns them, or false and none when an
+// allocation fails. It installs nothing, so that a design that rebuilds
+// can make the new pools before it frees the old ones and keep those when
+// it cannot.
+func NewPools(nd *binding.NDIS, nbl pool.NBLPoolParameters, nb *pool.NBPoolParameters, recv *pool.NBLPoolParameters) (Pools, bool) {
+	var s Pools
+	if s.NBLPool = nd.AllocateNetBufferListPool(nbl); s.NBLPool.IsNull() {
+		return s, false
+	}
+	if nb != nil {
+		if s.NBPool = nd.AllocateNetBufferPool(*nb); s.NBPool.IsNull() {
+			s.FreePools(nd)
+			return s, false
 		}
 	}
-	if rp := p.Config.ReceivePool; rp != nil {
-		p.ReceivePool = nd.AllocateNetBufferListPool(*rp)
-		if p.ReceivePool.IsNull() {
-			p.FreePools(nd)
-			return false
+	if recv != nil {
+		if s.ReceivePool = nd.AllocateNetBufferListPool(*recv); s.ReceivePool.IsNull() {
+			s.FreePools(nd)
+			return s, false
 		}
 	}
-	p.PoolNeeds = p.Needs
-	return true
+	return s, true
 }
 
 // Rebuild frees the pools and makes new ones. A restart should always

@@ -37,6 +37,6 @@ func (p *Base) OidRequestComplete(nd *binding.NDIS, _ oid.Request, _ oid.Result)
 func (p *Base) OIDDone(nd *binding.NDIS) {
 	p.OIDs--
 	if p.OIDs == 0 {
-		p.wake(nd)
+		p.Wake(nd)
 	}
 }

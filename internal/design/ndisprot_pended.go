@@ -41,7 +41,7 @@ var (
 func newNdisprotPended() binding.Protocol {
 	recv := ndisprotRecvPool
 	return &ndisprotPended{designkit.New(designkit.Config{
-		NBLPool: ndisprotSendPool, ContextSize: sendContext, MaxHeld: maxQueued, ReceivePool: &recv,
+		NBLPool: ndisprotSendPool, ContextSize: sendContext, MaxHeld: maxQueued, MaxCopies: maxQueued, ReceivePool: &recv,
 	})}
 }
 
