@@ -3,18 +3,17 @@ package design
 import "github.com/ndissim/ndissim/binding"
 
 // The built-in designs' copies for the bounded explorer (binding.Cloner):
-// every field, with the slices of state copied. Configuration (cfg, tag)
-// is read and never written, so it is shared. A PnP event's restart
-// attributes are NDIS's, read by the design and never written, so they are
-// shared too. ndisprot-pended and the broken designs that wrap designkit.Base
-// and add nothing are copied by binding.CloneProtocol through the base's
-// CloneProtocol; those that add fields have no Cloner and are explored by
-// replay.
+// every field, with the slices of state copied. Configuration (cfg, the
+// base's Config) is read and never written, so it is shared. A PnP event's
+// restart attributes are NDIS's, read by the design and never written, so
+// they are shared too. ndisprot-pended and the broken designs that wrap
+// designkit.Base and add nothing are copied by binding.CloneProtocol
+// through the base's CloneProtocol; those that add fields have no Cloner
+// and are explored by replay.
 
 func (p *configurable) CloneProtocol() binding.Protocol {
 	c := *p
-	c.held = append(p.held[:0:0], p.held...)
-	c.copies = append(p.copies[:0:0], p.copies...)
+	c.Base, _ = p.CloneBase() // always copied: the protocol sets no AfterOpen
 	c.oids = append(p.oids[:0:0], p.oids...)
 	return &c
 }
@@ -30,10 +29,10 @@ func (p *configurable) CopyProtocolTo(dst binding.Protocol) bool {
 	if !ok || d == p {
 		return ok
 	}
-	held, copies, oids := d.held, d.copies, d.oids
+	base, oids := d.Base, d.oids
 	*d = *p
-	d.held = copyInto(held, p.held)
-	d.copies = copyInto(copies, p.copies)
+	d.Base = base         // d's own slices, for the base's copy to reuse
+	p.CopyBaseTo(&d.Base) // never refused: the protocol sets no AfterOpen
 	d.oids = copyInto(oids, p.oids)
 	return true
 }

@@ -38,9 +38,10 @@ func TestClonersKnowEveryReference(t *testing.T) {
 		want []string
 	}{
 		{configurable{}, []string{
-			".cfg",                      // configuration
-			".held", ".copies", ".oids", // copied
-			".pended.Restart.FilterModuleNames", ".pended.Restart.Attributes", // NDIS's, read only
+			".cfg", ".Base.Config.ReceivePool", ".Base.Config.AfterOpen", // configuration; AfterOpen is never set
+			".Base.Held", ".Base.Copies", ".inFlight.oids", // copied
+			".inFlight.pended.Restart.FilterModuleNames", ".inFlight.pended.Restart.Attributes", // NDIS's, read only
+			".Base.PauseEvent.Restart.FilterModuleNames", ".Base.PauseEvent.Restart.Attributes",
 		}},
 		{ndisprot{}, []string{".queue"}},
 		{designkit.Base{}, []string{
@@ -90,5 +91,28 @@ func TestCloneProtocolNeverCopiesWhatItDoesNotKnow(t *testing.T) {
 	withHook.Config.AfterOpen = func(*binding.NDIS) {}
 	if c := binding.CloneProtocol(&wraps{withHook}); c != nil {
 		t.Errorf("a design with AfterOpen set was copied")
+	}
+}
+
+// The configurable protocol's copies, taken whole or into a design of the
+// explorer's, share none of its slices: the base's, copied by the base,
+// or its own.
+func TestConfigurableCopiesShareNoSlice(t *testing.T) {
+	orig := Configurable(DefaultConfig())().(*configurable)
+	orig.Held = []pool.NBL{{}, {}}
+	orig.Copies = []pool.NBL{{}}
+	orig.oids = []uint32{binding.OwnRequestID + 1}
+	into := Configurable(DefaultConfig())().(*configurable)
+	into.Held, into.Copies, into.oids = make([]pool.NBL, 0, 4), make([]pool.NBL, 0, 4), make([]uint32, 0, 4)
+	if !orig.CopyProtocolTo(into) {
+		t.Fatal("CopyProtocolTo refused a configurable protocol")
+	}
+	for _, c := range []*configurable{orig.CloneProtocol().(*configurable), into} {
+		if !reflect.DeepEqual(c, orig) {
+			t.Errorf("the copy differs:\n%#v\nwant\n%#v", c, orig)
+		}
+		if &c.Held[0] == &orig.Held[0] || &c.Copies[0] == &orig.Copies[0] || &c.oids[0] == &orig.oids[0] {
+			t.Errorf("the copy shares a slice with the original")
+		}
 	}
 }

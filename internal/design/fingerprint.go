@@ -12,32 +12,34 @@ import (
 // designs take their OID request IDs from are left out; the IDs are written
 // through StateHash.RequestID, which says which request in flight they
 // name, the only thing a completion compares them with. Configuration
-// (cfg, tag) is the same in every state of a design and left out too.
+// (cfg, the base's Config) is the same in every state of a design and left
+// out too, as is the base's State beyond whether it says Running, the one
+// thing the configurable protocol reads of it.
 // ndisprot-pended, built on designkit.Base, and the broken designs have
 // none: each embeds the kit's base and many add fields
 // of their own, which a method on brokenBase would silently leave out; the
 // generic walk (binding.StateHash.Value) sees them all.
 
 func (p *configurable) Fingerprint(h *binding.StateHash) {
-	h.Bool(p.running)
-	h.Word(uint64(p.needs.DataBackfill)<<32 | uint64(p.needs.ContextBackfill))
-	h.Word(uint64(p.poolNeeds.DataBackfill)<<32 | uint64(p.poolNeeds.ContextBackfill))
+	h.Bool(p.running())
+	h.Word(uint64(p.Needs.DataBackfill)<<32 | uint64(p.Needs.ContextBackfill))
+	h.Word(uint64(p.PoolNeeds.DataBackfill)<<32 | uint64(p.PoolNeeds.ContextBackfill))
 	pools(h, &p.Pools)
-	h.Word(uint64(p.sends))
-	nbls(h, p.held)
+	h.Word(uint64(p.Sends))
+	nbls(h, p.Held)
 	q := &p.query
 	h.RequestID(q.id)
 	h.Bool(q.pending)
 	h.Bool(q.answered)
 	h.Result(q.res)
 	h.Event(p.pended)
-	h.Bool(p.pausing)
+	h.Bool(p.Pausing)
 	h.Bool(p.restarting)
 	h.Word(uint64(p.rebuildTries))
 	h.Bool(p.bindWait)
 	// The lifecycle settings' state. The spin lock is left out: it is never
 	// held between callbacks (SpinLockHeldAtReturn halts a run that does).
-	nbls(h, p.copies)
+	nbls(h, p.Copies)
 	h.Bool(p.binding)
 	h.Bool(p.bindQuery)
 	h.Bool(p.open)
@@ -45,12 +47,13 @@ func (p *configurable) Fingerprint(h *binding.StateHash) {
 	for _, id := range p.oids {
 		h.RequestID(id)
 	}
-	h.Bool(p.closeWait)
-	h.Bool(p.closeDone)
-	h.NdisEvent(p.event)
-	h.Bool(p.waiting)
-	h.Bool(p.openDone)
-	h.Word(uint64(p.openStatus))
+	h.Bool(p.CloseWait)
+	h.Bool(p.Closed)
+	h.NdisEvent(p.Event)
+	h.Bool(p.Waiting)
+	h.Bool(p.OpenDone)
+	h.Word(uint64(p.OpenStatus))
+	h.Bool(p.ReadPending) // always false: the base waits for reads only with HoldForRead
 }
 
 func pools(h *binding.StateHash, s *designkit.Pools) {

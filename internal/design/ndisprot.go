@@ -2,6 +2,7 @@ package design
 
 import (
 	"github.com/ndissim/ndissim/binding"
+	"github.com/ndissim/ndissim/designkit"
 	"github.com/ndissim/ndissim/oid"
 	"github.com/ndissim/ndissim/pool"
 	"github.com/ndissim/ndissim/sim"
@@ -50,9 +51,6 @@ type protRequest struct {
 	result oid.Result
 }
 
-// pauseSleepMicroseconds is the sample's poll interval: NdisMSleep(100000).
-const pauseSleepMicroseconds = 100_000
-
 // maxPendedReads is how many reads the application keeps posted.
 const maxPendedReads = 4
 
@@ -94,7 +92,7 @@ func (p *ndisprot) NetPnPEvent(nd *binding.NDIS, ev binding.PnPEvent) binding.St
 	}
 	p.state = protPausing
 	for p.pendedSends > 0 {
-		nd.Sleep(pauseSleepMicroseconds) // completions arrive meanwhile
+		nd.Sleep(designkit.PausePoll) // completions arrive meanwhile
 	}
 	p.flushQueue(nd)
 	p.state = protPaused

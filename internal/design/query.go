@@ -12,28 +12,18 @@ import (
 // that comes before NdisOidRequest has returned (unless the protocol
 // leaves the numbering to NDIS: lifecycle.request_ids: ndis).
 type needsQuery struct {
-	seq      uint32 // numbers its requests, and the protocol's others, across bindings
 	id       uint32 // the request in flight or last answered
 	pending  bool   // pended and not yet completed
 	answered bool   // an answer is in and not yet used
 	res      oid.Result
 }
 
-// nextID is a new request ID of the protocol's own.
-func (q *needsQuery) nextID() uint32 {
-	q.seq++
-	return binding.OwnRequestID + q.seq
-}
-
-// ask sends the query and reports whether the answer is in (in res): at
-// once, or by a completion that overtook the call's return. With own IDs
-// false it leaves RequestId 0 and learns the ID NDIS gave when the call
+// ask sends the query under id and reports whether the answer is in (in
+// res): at once, or by a completion that overtook the call's return. With
+// id 0 NDIS numbers the request, and the ID is learnt when the call
 // returns, too late to know a completion that overtook the return.
-func (q *needsQuery) ask(nd *binding.NDIS, own bool) bool {
-	q.id = q.nextID()
-	if !own {
-		q.id = 0
-	}
+func (q *needsQuery) ask(nd *binding.NDIS, id uint32) bool {
+	q.id = id
 	q.pending, q.answered = true, false
 	req, res := nd.OidRequest(oid.Request{ID: q.id, Type: oid.Query, OID: oid.OIDBackfillRequirements})
 	q.id = req.ID
@@ -58,6 +48,16 @@ func (q *needsQuery) completed(req oid.Request, res oid.Result) {
 // ownIDs reports whether the protocol numbers its OID requests itself.
 func (p *configurable) ownIDs() bool { return p.cfg.Lifecycle.RequestIDs != RequestIDsNDIS }
 
+// requestID is the ID the protocol gives a request: a new one of its own
+// (the base's RequestID, numbered across bindings), or 0 for NDIS to
+// number.
+func (p *configurable) requestID() uint32 {
+	if !p.ownIDs() {
+		return 0
+	}
+	return p.RequestID()
+}
+
 // request makes the bind's or the unbind's requests, each counted in oids
 // until it completes. With IDs of its own a request is counted before the
 // call, so that a completion inside NdisOidRequest finds it; with NDIS's
@@ -68,7 +68,7 @@ func (p *configurable) request(nd *binding.NDIS, rs []Request, atBind bool) {
 		req := r.request(atBind)
 		own := p.ownIDs()
 		if own {
-			req.ID = p.query.nextID()
+			req.ID = p.requestID()
 			p.oids = append(p.oids, req.ID)
 		}
 		req, res := nd.OidRequest(req)

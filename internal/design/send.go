@@ -6,66 +6,50 @@ import (
 	"github.com/ndissim/ndissim/pool"
 )
 
-// sizing returns the needs a send uses: the current ones, or those the pool
-// was built for.
-func (p *configurable) sizing() (data, ctxBackfill uint32) {
-	if p.cfg.Sizing == SizingPool {
-		return p.poolNeeds.DataBackfill, 0
-	}
-	return p.needs.DataBackfill, p.needs.ContextBackfill
-}
-
 // newPools creates the pools the configuration names, sized for the needs
 // known now when the sizing is per pool. It returns them rather than
 // installing them, so that a rebuild keeps the old pools when it fails.
 func (p *configurable) newPools(nd *binding.NDIS) (designkit.Pools, bool) {
 	maa := nd.MAA()
-	c := p.cfg.NBLPool
-	params := pool.NBLPoolParameters{
-		ProtocolID: pool.ProtocolIDDefault, ContextSize: c.ContextSize,
-		AllocateNetBuffer: c.AllocateNetBuffer, DataSize: c.DataSize, PoolTag: p.tag,
+	nbl := p.Config.NBLPool
+	var nb *pool.NBPoolParameters
+	if p.cfg.NBPool != nil { // given with either send.api: made, used or not
+		params := p.Config.NBPool
+		nb = &params
 	}
 	if p.cfg.Sizing == SizingPool {
-		params.ContextSize = designkit.AlignContext(uint32(c.ContextSize)+uint32(designkit.AlignContext(p.needs.ContextBackfill, maa)), maa)
-		if params.DataSize > 0 {
-			params.DataSize += p.needs.DataBackfill
+		data := p.Needs.DataBackfill
+		nbl.ContextSize = designkit.AlignContext(uint32(nbl.ContextSize)+uint32(designkit.AlignContext(p.Needs.ContextBackfill, maa)), maa)
+		nbl.DataSize = withBackfill(nbl.DataSize, data)
+		if nb != nil {
+			nb.DataSize = withBackfill(nb.DataSize, data)
 		}
 	}
-	var s designkit.Pools
-	if s.NBLPool = nd.AllocateNetBufferListPool(params); s.NBLPool.IsNull() {
-		return s, false
+	s, ok := designkit.NewPools(nd, nbl, nb, p.Config.ReceivePool)
+	if ok {
+		p.PoolNeeds = p.Needs
 	}
-	if nb := p.cfg.NBPool; nb != nil {
-		size := nb.DataSize
-		if p.cfg.Sizing == SizingPool && size > 0 {
-			size += p.needs.DataBackfill
-		}
-		if s.NBPool = nd.AllocateNetBufferPool(pool.NBPoolParameters{DataSize: size, PoolTag: p.tag}); s.NBPool.IsNull() {
-			s.FreePools(nd)
-			return s, false
-		}
+	return s, ok
+}
+
+// withBackfill is a data pool's DataSize grown by the data backfill; a
+// pool without data (0) stays without.
+func withBackfill(size, data uint32) uint32 {
+	if size > 0 {
+		return size + data
 	}
-	if p.cfg.Receive.keep() == ReceiveCopy {
-		s.ReceivePool = nd.AllocateNetBufferListPool(pool.NBLPoolParameters{
-			ProtocolID: pool.ProtocolIDDefault, AllocateNetBuffer: true, PoolTag: p.tag})
-		if s.ReceivePool.IsNull() {
-			s.FreePools(nd)
-			return s, false
-		}
-	}
-	p.poolNeeds = p.needs
-	return s, true
+	return 0
 }
 
 // mayWrite is the state test a write makes before it sends (send.when).
 func (p *configurable) mayWrite() bool {
 	switch p.cfg.Send.When {
 	case SendWhenNotPaused:
-		return p.running || p.pausing
+		return p.running() || p.Pausing
 	case SendWhenOpen:
 		return p.open
 	}
-	return p.running
+	return p.running()
 }
 
 func (p *configurable) Write(nd *binding.NDIS, bytes uint32) {
@@ -97,17 +81,17 @@ func (p *configurable) send(nd *binding.NDIS, bytes uint32) {
 	switch s.Lock {
 	case SendLockSpin:
 		nd.AcquireSpinLock(&p.lock)
-		p.sends++
+		p.Sends++
 		nd.ReleaseSpinLock(&p.lock)
 	case SendLockDpr:
 		nd.DprAcquireSpinLock(&p.lock)
-		p.sends++
+		p.Sends++
 		nd.DprReleaseSpinLock(&p.lock)
 	case SendLockAcrossSend:
 		nd.AcquireSpinLock(&p.lock) // released after NdisSendNetBufferLists
-		p.sends++
+		p.Sends++
 	default:
-		p.sends++
+		p.Sends++
 	}
 	if s.SourceHandle {
 		nd.SetSourceHandle(nbl)
@@ -137,84 +121,25 @@ func (p *configurable) sendDone(nd *binding.NDIS, flags binding.SendCompleteFlag
 	case SendLockSpin, SendLockAcrossSend:
 		if dispatch {
 			nd.DprAcquireSpinLock(&p.lock)
-			p.sends--
+			p.Sends--
 			nd.DprReleaseSpinLock(&p.lock)
 		} else {
 			nd.AcquireSpinLock(&p.lock)
-			p.sends--
+			p.Sends--
 			nd.ReleaseSpinLock(&p.lock)
 		}
 	case SendLockDpr:
 		nd.DprAcquireSpinLock(&p.lock)
-		p.sends--
+		p.Sends--
 		nd.DprReleaseSpinLock(&p.lock)
 	default:
-		p.sends-- // the work item finishes a pended pause
+		p.Sends-- // the work item finishes a pended pause
 	}
-	if p.sends > 0 {
+	if p.Sends > 0 {
 		return
 	}
-	p.wake(nd)
+	p.Wake(nd)
 	if p.cfg.Lifecycle.Pause.CompleteFrom == CompleteFromSendComplete {
 		p.completePause(nd) // NdisCompleteNetPnPEvent, here and now
 	}
-}
-
-// buildSend allocates an NBL for bytes of payload with room for the whole
-// stack in front of the protocol's own header, then retreats over the header
-// as a real protocol does when it writes it. NULL when an allocation failed.
-func (p *configurable) buildSend(nd *binding.NDIS, bytes uint32) pool.NBL {
-	data, need := p.sizing()
-	ctxBackfill := designkit.AlignContext(need, nd.MAA())
-	hdr := p.cfg.Send.Header
-	ctx := p.cfg.NBLPool.ContextSize
-	if p.cfg.Send.API == SendCombined {
-		nbl := nd.AllocateNetBufferAndNetBufferList(p.NBLPool, ctx, ctxBackfill, 1, data+hdr, bytes)
-		if !nbl.IsNull() && hdr > 0 {
-			nd.RetreatNetBufferDataStart(nd.FirstNB(nbl), hdr, 0)
-		}
-		return nbl
-	}
-	nbl := nd.AllocateNetBufferList(p.NBLPool, ctx, ctxBackfill)
-	if nbl.IsNull() {
-		return nbl
-	}
-	for range p.cfg.Send.NetBuffers {
-		var nb pool.NB
-		if p.cfg.NBPool.DataSize > 0 {
-			nb = nd.AllocateNetBufferMdlAndData(p.NBPool)
-			if !nb.IsNull() {
-				nd.AdvanceNetBufferDataStart(nb, data, false)
-			}
-		} else {
-			nb = nd.AllocateNetBuffer(p.NBPool, 1, data+hdr, bytes)
-			if !nb.IsNull() && hdr > 0 {
-				nd.RetreatNetBufferDataStart(nb, hdr, 0)
-			}
-		}
-		if nb.IsNull() {
-			p.freeSend(nd, nbl)
-			return pool.NBL{}
-		}
-		nd.LinkNetBuffer(nbl, nb)
-	}
-	return nbl
-}
-
-// freeSend frees the NBs it allocated separately, then the NBL: NDIS frees
-// only the NB that came with an NBL.
-func (p *configurable) freeSend(nd *binding.NDIS, nbl pool.NBL) {
-	if p.cfg.Send.API == SendSeparate {
-		first := nd.FirstNB(nbl)
-		nb := first
-		if p.cfg.NBLPool.AllocateNetBuffer {
-			nb = nd.NextNB(first) // the first came with the NBL and goes with it
-		}
-		for !nb.IsNull() {
-			next := nd.NextNB(nb)
-			nd.FreeNetBuffer(nb)
-			nb = next
-		}
-	}
-	nd.FreeNetBufferList(nbl)
 }

@@ -1,0 +1,38 @@
+package design
+
+import (
+	"math"
+
+	"github.com/ndissim/ndissim/designkit"
+	"github.com/ndissim/ndissim/pool"
+)
+
+// kit is the configuration of designkit's skeleton that the settings
+// give: the pools' parameters (the configurable protocol sizes and makes
+// the pools itself, newPools), the protocol's own context and header for
+// the base's combined send, whose pools the driver keeps, and how the
+// base's receive path keeps receives (receive.keep):
+//   - hold: every receive while Running, until a read or the pause;
+//   - copy: none, a copy of each in the receive pool instead;
+//   - return: none, and no copies.
+func (c *Config) kit() designkit.Config {
+	tag, _ := pool.MakeTag(c.NBLPool.Tag) // valid: Config.Validate
+	k := designkit.Config{
+		NBLPool: pool.NBLPoolParameters{ProtocolID: pool.ProtocolIDDefault, ContextSize: c.NBLPool.ContextSize,
+			AllocateNetBuffer: c.NBLPool.AllocateNetBuffer, DataSize: c.NBLPool.DataSize, PoolTag: tag},
+		DriverPools: c.Lifecycle.Pools == PoolsDriver,
+		ContextSize: c.NBLPool.ContextSize,
+		Header:      c.Send.Header,
+	}
+	if c.NBPool != nil {
+		k.NBPool = pool.NBPoolParameters{DataSize: c.NBPool.DataSize, PoolTag: tag}
+	}
+	switch c.Receive.keep() {
+	case ReceiveHold:
+		k.MaxHeld = math.MaxInt
+	case ReceiveCopy:
+		k.MaxCopies = maxCopies
+		k.ReceivePool = &pool.NBLPoolParameters{ProtocolID: pool.ProtocolIDDefault, AllocateNetBuffer: true, PoolTag: tag}
+	}
+	return k
+}
