@@ -160,7 +160,7 @@ func (c Config) Validate() error {
 		oneOf("protocol.send.lock", c.Send.Lock, SendLockNone, SendLockSpin, SendLockAcrossSend, SendLockDpr),
 		oneOf("protocol.send.when", c.Send.When, SendWhenRunning, SendWhenNotPaused, SendWhenOpen),
 		oneOf("protocol.send.on_failure", c.Send.OnFailure, SendFailureFree, SendFailureKeep),
-		oneOf("protocol.receive.keep", c.Receive.keep(), ReceiveHold, ReceiveCopy, ReceiveReturn),
+		oneOf("protocol.receive.keep", c.Receive.keep(), ReceiveHold, ReceiveCopy, ReceiveHoldForRead, ReceiveReturn),
 		oneOf("protocol.receive.resources", c.Receive.Resources, ResourcesCopy, ResourcesIgnore),
 		c.Lifecycle.Validate(),
 	} {

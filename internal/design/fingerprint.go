@@ -53,7 +53,7 @@ func (p *configurable) Fingerprint(h *binding.StateHash) {
 	h.Bool(p.Waiting)
 	h.Bool(p.OpenDone)
 	h.Word(uint64(p.OpenStatus))
-	h.Bool(p.ReadPending) // always false: the base waits for reads only with HoldForRead
+	h.Bool(p.ReadPending) // a read waits for a receive (receive.keep: hold-for-read)
 }
 
 func pools(h *binding.StateHash, s *designkit.Pools) {

@@ -14,6 +14,7 @@ import (
 // base's receive path keeps receives (receive.keep):
 //   - hold: every receive while Running, until a read or the pause;
 //   - copy: none, a copy of each in the receive pool instead;
+//   - hold-for-read: one only for a read waiting for it, the others copied;
 //   - return: none, and no copies.
 func (c *Config) kit() designkit.Config {
 	tag, _ := pool.MakeTag(c.NBLPool.Tag) // valid: Config.Validate
@@ -27,12 +28,15 @@ func (c *Config) kit() designkit.Config {
 	if c.NBPool != nil {
 		k.NBPool = pool.NBPoolParameters{DataSize: c.NBPool.DataSize, PoolTag: tag}
 	}
-	switch c.Receive.keep() {
+	switch keep := c.Receive.keep(); keep {
 	case ReceiveHold:
 		k.MaxHeld = math.MaxInt
-	case ReceiveCopy:
+	case ReceiveCopy, ReceiveHoldForRead:
 		k.MaxCopies = maxCopies
 		k.ReceivePool = &pool.NBLPoolParameters{ProtocolID: pool.ProtocolIDDefault, AllocateNetBuffer: true, PoolTag: tag}
+		if keep == ReceiveHoldForRead {
+			k.MaxHeld, k.HoldForRead = 1, true // the one read waiting takes one receive
+		}
 	}
 	return k
 }

@@ -178,6 +178,10 @@ const (
 	ReceiveHold   ReceiveKeep = "hold"   // keep it for a read; return it later
 	ReceiveCopy   ReceiveKeep = "copy"   // copy it into an NBL of its own receive pool, return it at once
 	ReceiveReturn ReceiveKeep = "return" // return it at once
+	// ReceiveHoldForRead keeps it only for a read that waits for one, as
+	// the sample driver does, and returns it when that read completes;
+	// one that no read waits for is copied as with ReceiveCopy.
+	ReceiveHoldForRead ReceiveKeep = "hold-for-read"
 )
 
 // ReceiveResources is what it does with an indication that carries

@@ -32,6 +32,7 @@ func correctLifecycles() map[string]Config {
 		{WaitPend, WaitEvent, WaitPend, WaitEvent, SendLockNone, SendFlagsFromIrql, ReceiveCopy, RequirementsAttributes, PoolsAtBind},
 		{WaitSleep, WaitPend, WaitPend, WaitPend, SendLockSpin, SendFlagsNone, ReceiveHold, RequirementsOID, PoolsAtBind},
 		{WaitEvent, WaitEvent, WaitEvent, WaitPend, SendLockNone, SendFlagsNone, ReceiveHold, RequirementsOID, PoolsAtBind},
+		{WaitSleep, WaitEvent, WaitPend, WaitEvent, SendLockSpin, SendFlagsFromIrql, ReceiveHoldForRead, RequirementsOID, PoolsAtBind},
 	} {
 		cfg := DefaultConfig()
 		cfg.Requirements = c.req
@@ -84,7 +85,7 @@ func TestLifecycleValidate(t *testing.T) {
 		{func(c *Config) { c.Lifecycle.Unbind.Requests = []Request{RequestFrameSize} }, `protocol.lifecycle.unbind.oids[0]: "frame-size" is not one of`},
 		{func(c *Config) { c.Lifecycle.Bind.Requests = []Request{RequestPacketFilter, RequestPacketFilter} }, "protocol.lifecycle.bind.oids[1]: packet-filter is already in the list"},
 		{func(c *Config) { c.Send.Lock = "" }, `protocol.send.lock: "" is not one of`},
-		{func(c *Config) { c.Receive.Keep = "drop" }, `protocol.receive.keep: "drop" is not one of hold, copy, return`},
+		{func(c *Config) { c.Receive.Keep = "drop" }, `protocol.receive.keep: "drop" is not one of hold, copy, hold-for-read, return`},
 	} {
 		cfg := DefaultConfig()
 		c.edit(&cfg)

@@ -7,7 +7,7 @@ import (
 )
 
 // maxCopies bounds the copies of receives waiting for a read
-// (receive.keep: copy); past it a frame is dropped, as a
+// (receive.keep: copy, hold-for-read); past it a frame is dropped, as a
 // full receive queue drops it.
 const maxCopies = designkit.DefaultMaxCopies
 

@@ -163,3 +163,57 @@ func TestLifecycleWaitsWait(t *testing.T) {
 		})
 	}
 }
+
+// readsAndCopies reports whether, in a run's trace, a work item (a read)
+// returned a received NBL, one held across callbacks for it, and whether a
+// receive handler copied a receive into the protocol's own NBL.
+func readsAndCopies(lines []string) (heldForRead, copied bool) {
+	var event string // the last thing NDIS, the miniport or the application did
+	for _, l := range lines {
+		f := strings.Fields(l)
+		if len(f) < 3 {
+			continue
+		}
+		if f[1] != "protocol" {
+			event = f[2]
+			continue
+		}
+		switch {
+		case event == "work" && f[2] == "NdisReturnNetBufferLists":
+			heldForRead = true
+		case event == "ProtocolReceiveNetBufferLists" && f[2] == "NdisAllocateNetBufferAndNetBufferList":
+			copied = true
+		}
+	}
+	return heldForRead, copied
+}
+
+// receive.keep: hold-for-read holds a receive for a read that waits and
+// copies the others, and draws nothing within ndissim check's 2,000 runs;
+// with receive.resources: ignore it keeps a RESOURCES indication for a read
+// or returns it, and draws ReceiveResourcesHeld alone, pointed at the
+// setting.
+func TestHoldForRead(t *testing.T) {
+	t.Parallel()
+	opt := sim.CheckOptions{Seed: sim.DefaultSeed, Runs: 2_000, Workers: 2}
+	correct := withSettings(t, "receive: {keep: hold-for-read}")
+	e := sim.NewEngine(correct)
+	var held, copied bool
+	for seed := uint64(1); seed <= 100 && !(held && copied); seed++ {
+		h, c := readsAndCopies(e.Trace(seed).Lines)
+		held, copied = held || h, copied || c
+	}
+	require.True(t, held, "no receive held for a read in 100 runs")
+	require.True(t, copied, "no receive copied in 100 runs")
+	rep, err := sim.Check(context.Background(), correct, opt)
+	require.NoError(t, err)
+	require.Empty(t, ruleSet(rep))
+
+	broken := withSettings(t, "receive: {keep: hold-for-read, resources: ignore}")
+	rep, err = sim.Check(context.Background(), broken, opt)
+	require.NoError(t, err)
+	require.Equal(t, []rule.Name{rule.ReceiveResourcesHeld}, ruleSet(rep))
+	field, _, ok := designfile.Locate(broken, rule.ReceiveResourcesHeld)
+	require.True(t, ok)
+	require.Equal(t, "protocol.receive.resources", field)
+}

@@ -77,6 +77,8 @@ protocol:
 	}, got)
 	require.Equal(t, design.ReceiveConfig{Hold: false, Resources: design.ResourcesCopy},
 		configOf(t, "protocol: {receive: {hold: false}}\n").Receive, "hold: false leaves keep to hold's choice")
+	require.Equal(t, design.ReceiveConfig{Hold: true, Keep: design.ReceiveHoldForRead, Resources: design.ResourcesIgnore},
+		configOf(t, "protocol: {receive: {keep: hold-for-read, resources: ignore}}\n").Receive)
 }
 
 // The lifecycle section's mistakes are input errors at their line.
@@ -89,6 +91,7 @@ func TestLifecycleErrors(t *testing.T) {
 		{"  lifecycle: {bind: {wait: sleep}}\n", "protocol.lifecycle.bind.wait", "expected one of pend, event, none"},
 		{"  lifecycle: {unbind: {oids: packet-filter}}\n", "protocol.lifecycle.unbind.oids", "expected a list"},
 		{"  send: {lock: mutex}\n", "protocol.send.lock", "expected one of none, spin, spin-across-send, dpr"},
+		{"  receive: {keep: read}\n", "protocol.receive.keep", "expected one of hold, copy, hold-for-read, return"},
 	} {
 		_, err := Parse("t.yaml", []byte("version: 1\nname: t\nstack:\n  miniport: {name: nic}\nprotocol:\n"+c.src))
 		var de *Error
