@@ -36,9 +36,10 @@ type Config struct {
 	MaxCopies   int
 	ReceivePool *pool.NBLPoolParameters
 	// HoldForRead keeps a received NBL only for a read that is waiting for
-	// one (ReadPending), as the sample driver does: the read takes it, and
-	// the NBL is returned when the read completes, at the next work item.
-	// With no read waiting it is copied (ReceivePool) and returned.
+	// one (ReadPending), as the sample driver does: the read takes it, so
+	// one NBL at a time (MaxHeld must allow one), and the NBL is returned
+	// when the read completes, at the next work item (Read), or at the
+	// pause. With no read waiting it is copied (ReceivePool) and returned.
 	HoldForRead bool
 	// Wait waits inside the callback, as the sample driver does, instead of
 	// pending and completing from the work item: an open or close that

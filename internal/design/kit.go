@@ -8,14 +8,16 @@ import (
 )
 
 // kit is the configuration of designkit's skeleton that the settings
-// give: the pools' parameters (the configurable protocol sizes and makes
-// the pools itself, newPools), the protocol's own context and header for
-// the base's combined send, whose pools the driver keeps, and how the
-// base's receive path keeps receives (receive.keep):
+// give. The base reads the protocol's own context and header (for its
+// combined send, Build), whether the pools are the driver's (Reset,
+// ReleasePools), and how its receive path keeps receives (receive.keep):
 //   - hold: every receive while Running, until a read or the pause;
 //   - copy: none, a copy of each in the receive pool instead;
 //   - hold-for-read: one only for a read waiting for it, the others copied;
 //   - return: none, and no copies.
+//
+// The pools' parameters are kept here for newPools, which sizes and makes
+// the pools as the settings say.
 func (c *Config) kit() designkit.Config {
 	tag, _ := pool.MakeTag(c.NBLPool.Tag) // valid: Config.Validate
 	k := designkit.Config{
