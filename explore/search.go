@@ -79,6 +79,8 @@ type search struct {
 	snaps  []*sim.Snapshot
 	free   []*sim.Snapshot
 	freeMu sync.Mutex
+	// results are the chunks' results, reused from batch to batch.
+	results []result
 	// live and peak count the copies kept, and peakBytes their memory at
 	// the peak (outside the designs' copies).
 	live, peak, liveBytes, peakBytes int
@@ -220,6 +222,7 @@ func (x *search) path(id int32, buf []uint32) []uint32 {
 // succ is one transition a worker ran.
 type succ struct {
 	from     int32
+	known    int32 // the state the worker found fp to be, or -1
 	fp       [2]uint64
 	seg      [2]int // into the chunk's arena
 	halted   bool
@@ -298,7 +301,7 @@ func (w *worker) expand(id int32, res *result) {
 // transition records the move just made from state id.
 func (w *worker) transition(id int32, before int, res *result) succ {
 	x := w.x
-	s := succ{from: id}
+	s := succ{from: id, known: -1}
 	stream := w.st.Stream()
 	s.seg[0] = len(res.arena)
 	res.arena = append(res.arena, stream[w.base:]...)
@@ -312,22 +315,26 @@ func (w *worker) transition(id int32, before int, res *result) succ {
 		hi, lo := w.h.Sum()
 		s.fp = [2]uint64{hi, lo}
 		s.owes = oweCode(w.st.Owes())
-		if !x.opt.Replay && w.mayBeNew(s.fp) {
+		s.known = w.lookup(s.fp)
+		if !x.opt.Replay && s.known < 0 {
 			s.snap = x.snapshot(w.st)
 		}
 	}
 	return s
 }
 
-// mayBeNew reports whether fp was not seen before this batch: the map is
-// only written by merge, between batches. A state new to the batch may
-// still be reached twice in it; merge releases the copy it does not keep.
-func (w *worker) mayBeNew(fp [2]uint64) bool {
+// lookup is the state fp was before this batch, or -1: the map is only
+// written by merge, between batches, which takes the answer instead of
+// asking again. A state new to the batch may still be reached twice in it;
+// merge releases the copy it does not keep.
+func (w *worker) lookup(fp [2]uint64) int32 {
 	if w.x.opt.NoDedup {
-		return true
+		return -1
 	}
-	_, ok := w.x.seen[fp]
-	return !ok
+	if id, ok := w.x.seen[fp]; ok {
+		return id
+	}
+	return -1
 }
 
 // run is the breadth-first search, level by level, each level in batches
@@ -385,7 +392,7 @@ func (x *search) levelIDs(lo, hi int, split *bool) []int32 {
 // batch expands ids on the workers and merges the results in order.
 func (x *search) batch(ws []*worker, ids []int32) {
 	nchunks := (len(ids) + chunk - 1) / chunk
-	results := make([]result, nchunks)
+	results := x.chunkResults(nchunks)
 	var next atomic.Int64
 	var wg sync.WaitGroup
 	for _, w := range ws {
@@ -398,7 +405,6 @@ func (x *search) batch(ws []*worker, ids []int32) {
 					return
 				}
 				r := &results[c]
-				r.cov = sim.NewCoverage()
 				for _, id := range ids[c*chunk : min((c+1)*chunk, len(ids))] {
 					w.expand(id, r)
 				}
@@ -412,6 +418,20 @@ func (x *search) batch(ws []*worker, ids []int32) {
 	for i := range results {
 		x.merge(&results[i])
 	}
+}
+
+// chunkResults are n empty results, with the memory of earlier batches'.
+func (x *search) chunkResults(n int) []result {
+	for len(x.results) < n {
+		x.results = append(x.results, result{})
+	}
+	rs := x.results[:n]
+	for i := range rs {
+		r := &rs[i]
+		clear(r.succs) // drop the findings they point to
+		*r = result{succs: r.succs[:0], arena: r.arena[:0], cov: sim.NewCoverage()}
+	}
+	return rs
 }
 
 // merge stores a chunk's successors in order: the same order for any
@@ -453,6 +473,9 @@ func (x *search) merge(r *result) {
 func (x *search) target(s *succ, seg []uint32) int32 {
 	if s.halted {
 		return edgeHalted
+	}
+	if s.known >= 0 {
+		return s.known
 	}
 	if !x.opt.NoDedup {
 		if id, ok := x.seen[s.fp]; ok {

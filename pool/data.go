@@ -39,6 +39,7 @@ func (t *Tracker) RetreatDataStart(b NB, delta, dataBackfill uint32) (Retreat, e
 	if err != nil {
 		return RetreatFailed, err
 	}
+	t.touchNB(bi)
 	nb := &t.nbs[bi]
 	if delta <= nb.dataOffset {
 		nb.dataOffset -= delta
@@ -84,6 +85,7 @@ func (t *Tracker) AdvanceDataStart(b NB, delta uint32, freeMdl bool) error {
 	if err != nil {
 		return err
 	}
+	t.touchNB(bi)
 	nb := &t.nbs[bi]
 	if delta > nb.dataLength {
 		return finding(rule.NetBufferDataRange, []string{b.String()},

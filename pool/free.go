@@ -29,10 +29,13 @@ func (t *Tracker) LinkNetBuffer(l NBL, b NB) error {
 			"%s linked into %s while it is still linked into %s", b, l, t.nblHandle(nb.nbl))
 	}
 	n := &t.nbls[li]
+	t.touchNB(bi)
+	t.touchNBL(li)
 	nb.nbl, nb.next = li, none
 	if n.lastNB == none {
 		n.firstNB = bi
 	} else {
+		t.touchNB(n.lastNB)
 		t.nbs[n.lastNB].next = bi
 	}
 	n.lastNB = bi
@@ -115,9 +118,11 @@ func (t *Tracker) FreeNetBufferList(l NBL) error {
 		if in := t.nbs[pre].nbl; in != none { // moved into another NBL's chain
 			t.unlink(in, pre)
 		}
+		t.touchNB(pre)
 		t.nbs[pre] = nbSlot{nextFree: t.freeNB}
 		t.freeNB = pre
 	}
+	t.touchNBL(li)
 	n := &t.nbls[li]
 	ps := &t.pools[n.pool]
 	ps.counter.released()
@@ -138,6 +143,7 @@ func (t *Tracker) FreeNetBufferList(l NBL) error {
 // with that NBL, are not counted.
 func (t *Tracker) detachChain(li int32) (kept int, first NB) {
 	for bi := t.nbls[li].firstNB; bi != none; {
+		t.touchNB(bi)
 		nb := &t.nbs[bi]
 		next := nb.next
 		nb.nbl, nb.next = none, none
@@ -149,6 +155,7 @@ func (t *Tracker) detachChain(li int32) (kept int, first NB) {
 		}
 		bi = next
 	}
+	t.touchNBL(li)
 	n := &t.nbls[li]
 	n.firstNB, n.lastNB, n.nbCount = none, none, 0
 	return kept, first
@@ -215,6 +222,7 @@ func (t *Tracker) FreeNetBufferPool(p NBPool) error {
 }
 
 func (t *Tracker) releasePool(ps *poolSlot) {
+	t.forget() // the ranks of the pools after it change
 	ps.freed = true
 	t.live[ps.owner].pools--
 }
@@ -257,6 +265,8 @@ func (t *Tracker) liveIn(slot uint32, max int) []string {
 }
 
 func (t *Tracker) unlink(li, bi int32) {
+	t.touchNBL(li)
+	t.touchNB(bi)
 	n := &t.nbls[li]
 	prev := int32(none)
 	for cur := n.firstNB; cur != none; prev, cur = cur, t.nbs[cur].next {
@@ -266,6 +276,7 @@ func (t *Tracker) unlink(li, bi int32) {
 		if prev == none {
 			n.firstNB = t.nbs[cur].next
 		} else {
+			t.touchNB(prev)
 			t.nbs[prev].next = t.nbs[cur].next
 		}
 		if n.lastNB == cur {
@@ -281,6 +292,7 @@ func (t *Tracker) releaseNB(bi int32) {
 	ps := &t.pools[t.nbs[bi].pool]
 	ps.counter.released()
 	t.live[ps.owner].nbs--
+	t.touchNB(bi)
 	t.nbs[bi] = nbSlot{nextFree: t.freeNB}
 	t.freeNB = bi
 }

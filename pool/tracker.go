@@ -83,6 +83,8 @@ type Tracker struct {
 	live    [3]liveCount // by Owner
 
 	retreatAllocations uint64
+
+	inc incremental // the explorer's fingerprint sums (incremental.go)
 }
 
 type liveCount struct{ pools, nbls, nbs int }
@@ -109,6 +111,7 @@ func (t *Tracker) ResetMAA(maa uint32) {
 	t.freeNBL, t.freeNB = none, none
 	t.live = [3]liveCount{}
 	t.retreatAllocations = 0
+	t.rebase(nil, [2]Sum{}, true)
 }
 
 // SetFaults installs the source of allocation failures (nil: none fail).
@@ -132,19 +135,25 @@ func (t *Tracker) next() uint32 {
 func (t *Tracker) newNBL() int32 {
 	if i := t.freeNBL; i != none {
 		t.freeNBL = t.nbls[i].nextFree
+		t.touchNBL(i)
 		return i
 	}
 	t.nbls = append(t.nbls, nblSlot{})
-	return int32(len(t.nbls) - 1)
+	i := int32(len(t.nbls) - 1)
+	t.touchNBL(i)
+	return i
 }
 
 func (t *Tracker) newNB() int32 {
 	if i := t.freeNB; i != none {
 		t.freeNB = t.nbs[i].nextFree
+		t.touchNB(i)
 		return i
 	}
 	t.nbs = append(t.nbs, nbSlot{})
-	return int32(len(t.nbs) - 1)
+	i := int32(len(t.nbs) - 1)
+	t.touchNB(i)
+	return i
 }
 
 func (t *Tracker) aligned(v uint32) bool { return v%t.maa == 0 }
