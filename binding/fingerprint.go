@@ -37,9 +37,9 @@ type StateHash struct {
 	// flags are the flags not yet written, after a leading 1 bit (1: none).
 	flags uint64
 	pad   bool // Sum padded the last pair with a 0
-	b      *Binding
-	ranks  []int32
-	seen   map[uintptr]bool // pointers a generic walk has followed
+	b     *Binding
+	ranks []int32
+	seen  map[uintptr]bool // pointers a generic walk has followed
 }
 
 // countPlace is the place of the number of words: no pair of a sequence
