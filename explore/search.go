@@ -73,7 +73,7 @@ type search struct {
 	edgeLo   []int64 // the state's successors are edges[edgeLo:edgeHi]
 	edgeHi   []int64
 	edges    []int32
-	seen     map[[2]uint64]int32
+	seen     fpTable
 	// snaps are the copies of the states not yet expanded (nil: the
 	// state is replayed); free are copies to reuse.
 	snaps  []*sim.Snapshot
@@ -121,7 +121,7 @@ func oweCode(s string) uint8 {
 }
 
 func newSearch(d sim.Design, opt Options) *search {
-	x := &search{d: d, opt: opt, seen: map[[2]uint64]int32{}, found: map[rule.Name]*hit{}, cov: sim.NewCoverage()}
+	x := &search{d: d, opt: opt, found: map[rule.Name]*hit{}, cov: sim.NewCoverage()}
 	x.add(-1, nil, [2]uint64{}, 0)
 	if !opt.Replay {
 		st := sim.NewStepper(d, opt.Bounds)
@@ -248,6 +248,8 @@ type worker struct {
 	o      odometer
 	prefix []uint32
 	base   int // the values drawn before the move: the path replayed
+	// copied are the states this worker has copied in this batch.
+	copied fpSet
 }
 
 func (x *search) newWorker() *worker {
@@ -316,11 +318,19 @@ func (w *worker) transition(id int32, before int, res *result) succ {
 		s.fp = [2]uint64{hi, lo}
 		s.owes = oweCode(w.st.Owes())
 		s.known = w.lookup(s.fp)
-		if !x.opt.Replay && s.known < 0 {
+		if !x.opt.Replay && s.known < 0 && w.firstCopy(s.fp) {
 			s.snap = x.snapshot(w.st)
 		}
 	}
 	return s
+}
+
+// firstCopy reports whether the worker has not yet copied state fp in this
+// batch. Its chunks come in merge order, so a copy it took before belongs
+// to a transition that merge meets first, and keeps: a second copy would
+// only be released.
+func (w *worker) firstCopy(fp [2]uint64) bool {
+	return w.x.opt.NoDedup || w.copied.add(fp)
 }
 
 // lookup is the state fp was before this batch, or -1: the map is only
@@ -331,10 +341,7 @@ func (w *worker) lookup(fp [2]uint64) int32 {
 	if w.x.opt.NoDedup {
 		return -1
 	}
-	if id, ok := w.x.seen[fp]; ok {
-		return id
-	}
-	return -1
+	return w.x.seen.get(fp)
 }
 
 // run is the breadth-first search, level by level, each level in batches
@@ -399,6 +406,7 @@ func (x *search) batch(ws []*worker, ids []int32) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			w.copied.reset()
 			for {
 				c := int(next.Add(1) - 1)
 				if c >= nchunks {
@@ -478,7 +486,7 @@ func (x *search) target(s *succ, seg []uint32) int32 {
 		return s.known
 	}
 	if !x.opt.NoDedup {
-		if id, ok := x.seen[s.fp]; ok {
+		if id := x.seen.get(s.fp); id >= 0 {
 			return id
 		}
 	}
@@ -488,7 +496,7 @@ func (x *search) target(s *succ, seg []uint32) int32 {
 	}
 	id := x.add(s.from, seg, s.fp, s.owes)
 	if !x.opt.NoDedup {
-		x.seen[s.fp] = id
+		x.seen.put(s.fp, id)
 	}
 	return id
 }
