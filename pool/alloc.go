@@ -178,7 +178,7 @@ func (t *Tracker) attachPrealloc(l int32, pool uint32, mdls uint16, off, length 
 		serial: t.next(), pool: pool, prealloc: true, nbl: l, next: none, nextFree: none,
 		mdls: mdls, dataOffset: off, dataLength: length,
 	}
-	t.touchNBL(l)
+	t.touchNBL(l) // allocNBL touched it; this keeps attachPrealloc right on its own
 	n := &t.nbls[l]
 	n.firstNB, n.lastNB, n.pre, n.nbCount = i, i, i, 1
 }
