@@ -36,10 +36,26 @@ func (t *fpTable) get(fp [2]uint64) int32 {
 
 // put stores id for fp, which is not in the table.
 func (t *fpTable) put(fp [2]uint64, id int32) {
+	t.slot(fp).set(t, fp, id)
+}
+
+// slot is fp's slot: the one that holds it, or the empty one where it
+// goes (set stores it there). One probe serves the lookup and the insert.
+func (t *fpTable) slot(fp [2]uint64) *fpSlot {
 	if 4*(t.n+1) > 3*len(t.slots) { // at most three quarters full
 		t.grow()
 	}
-	t.insert(fp, id+1)
+	mask := uint64(len(t.slots) - 1)
+	i := fp[0] & mask
+	for s := &t.slots[i]; s.id != 0 && s.fp != fp; s = &t.slots[i] {
+		i = (i + 1) & mask
+	}
+	return &t.slots[i]
+}
+
+// set stores id for fp in s, an empty slot that t.slot gave for fp.
+func (s *fpSlot) set(t *fpTable, fp [2]uint64, id int32) {
+	*s = fpSlot{fp, id + 1}
 	t.n++
 }
 

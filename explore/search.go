@@ -485,9 +485,10 @@ func (x *search) target(s *succ, seg []uint32) int32 {
 	if s.known >= 0 {
 		return s.known
 	}
+	var slot *fpSlot
 	if !x.opt.NoDedup {
-		if id := x.seen.get(s.fp); id >= 0 {
-			return id
+		if slot = x.seen.slot(s.fp); slot.id != 0 {
+			return slot.id - 1
 		}
 	}
 	if len(x.parent) >= x.opt.MaxStates {
@@ -495,8 +496,8 @@ func (x *search) target(s *succ, seg []uint32) int32 {
 		return edgeUnstored
 	}
 	id := x.add(s.from, seg, s.fp, s.owes)
-	if !x.opt.NoDedup {
-		x.seen.put(s.fp, id)
+	if slot != nil {
+		slot.set(&x.seen, s.fp, id)
 	}
 	return id
 }

@@ -30,7 +30,16 @@ type incremental struct {
 	touched [2][]int32
 	marks   [2][]uint32
 	epoch   uint32
-	ranks   []int32 // scratch for the pool ranks
+	// old memoizes the words of the base's slots, which every move from
+	// the base takes out again: old[k][i] holds when oldMarks[k][i] is
+	// baseEpoch, which changes with the base.
+	old       [2][]Sum
+	oldMarks  [2][]uint32
+	baseEpoch uint32
+	// cur are the sums now, when curOK (no slot written since).
+	cur   [2]Sum
+	curOK bool
+	ranks []int32 // scratch for the pool ranks
 }
 
 // Slot tables, as the incremental bookkeeping indexes them.
@@ -59,6 +68,7 @@ func (t *Tracker) touch(k int, i int32) {
 	if !inc.on {
 		return
 	}
+	inc.curOK = false
 	m := inc.marks[k]
 	if int(i) >= len(m) {
 		m = append(m, make([]uint32, int(i)+1-len(m))...)
@@ -73,12 +83,22 @@ func (t *Tracker) touch(k int, i int32) {
 func (t *Tracker) touchNBL(i int32) { t.touch(tableNBL, i) }
 func (t *Tracker) touchNB(i int32)  { t.touch(tableNB, i) }
 
-// rebase starts a new base: s (nil for the empty tracker) with its sums.
-func (t *Tracker) rebase(s *Snapshot, sums [2]Sum, known bool) {
+// rebase starts a new base: s (nil for the empty tracker) with its sums;
+// same says it is the base restored last, whose memo still holds.
+func (t *Tracker) rebase(s *Snapshot, sums [2]Sum, known, same bool) {
 	inc := &t.inc
 	inc.base, inc.sums, inc.known = s, sums, known && inc.on
+	inc.cur, inc.curOK = sums, inc.known
 	if s != nil {
 		inc.baseGen = s.gen
+	}
+	if !same {
+		inc.baseEpoch++
+		if inc.baseEpoch == 0 {
+			clear(inc.oldMarks[tableNBL])
+			clear(inc.oldMarks[tableNB])
+			inc.baseEpoch = 1
+		}
 	}
 	inc.touched[tableNBL] = inc.touched[tableNBL][:0]
 	inc.touched[tableNB] = inc.touched[tableNB][:0]
@@ -92,7 +112,7 @@ func (t *Tracker) rebase(s *Snapshot, sums [2]Sum, known bool) {
 
 // forget makes the sums unknown until the next restore (a pool was freed:
 // the ranks in the slots' words changed).
-func (t *Tracker) forget() { t.inc.known = false }
+func (t *Tracker) forget() { t.inc.known, t.inc.curOK = false, false }
 
 // slotSums are the sums of the NBL and NB slots' words now.
 func (t *Tracker) slotSums(ranks []int32) [2]Sum {
@@ -100,10 +120,13 @@ func (t *Tracker) slotSums(ranks []int32) [2]Sum {
 	if !inc.known || (inc.base != nil && inc.base.gen != inc.baseGen) {
 		return t.fullSums(ranks)
 	}
+	if inc.curOK {
+		return inc.cur
+	}
 	sums := inc.sums
 	for _, i := range inc.touched[tableNBL] {
 		if b := inc.base; b != nil && int(i) < len(b.nbls) {
-			sums[tableNBL].Minus(nblWords(&b.nbls[i], i, ranks))
+			sums[tableNBL].Minus(t.oldWords(tableNBL, i, ranks))
 		}
 		if int(i) < len(t.nbls) {
 			sums[tableNBL].Plus(nblWords(&t.nbls[i], i, ranks))
@@ -111,13 +134,36 @@ func (t *Tracker) slotSums(ranks []int32) [2]Sum {
 	}
 	for _, i := range inc.touched[tableNB] {
 		if b := inc.base; b != nil && int(i) < len(b.nbs) {
-			sums[tableNB].Minus(nbWords(&b.nbs[i], i, ranks))
+			sums[tableNB].Minus(t.oldWords(tableNB, i, ranks))
 		}
 		if int(i) < len(t.nbs) {
 			sums[tableNB].Plus(nbWords(&t.nbs[i], i, ranks))
 		}
 	}
+	inc.cur, inc.curOK = sums, true
 	return sums
+}
+
+// oldWords are the words of slot i of table k in the base, memoized.
+func (t *Tracker) oldWords(k int, i int32, ranks []int32) Sum {
+	inc := &t.inc
+	m := inc.oldMarks[k]
+	if int(i) >= len(m) {
+		m = append(m, make([]uint32, int(i)+1-len(m))...)
+		inc.oldMarks[k] = m
+		inc.old[k] = append(inc.old[k], make([]Sum, len(m)-len(inc.old[k]))...)
+	}
+	if m[i] == inc.baseEpoch {
+		return inc.old[k][i]
+	}
+	var w Sum
+	if k == tableNBL {
+		w = nblWords(&inc.base.nbls[i], i, ranks)
+	} else {
+		w = nbWords(&inc.base.nbs[i], i, ranks)
+	}
+	m[i], inc.old[k][i] = inc.baseEpoch, w
+	return w
 }
 
 // fullSums hashes every slot: the reference the incremental sums must

@@ -44,12 +44,13 @@ func (t *Tracker) Snapshot(s *Snapshot) {
 func (t *Tracker) Restore(s *Snapshot) {
 	t.maa, t.serial, t.freeNBL, t.freeNB = s.maa, s.serial, s.freeNBL, s.freeNB
 	t.pools = append(t.pools[:0], s.pools...)
-	if !t.restoreTouched(s) {
+	same := t.restoreTouched(s)
+	if !same {
 		t.nbls = append(t.nbls[:0], s.nbls...)
 		t.nbs = append(t.nbs[:0], s.nbs...)
 	}
 	t.live, t.retreatAllocations = s.live, s.retreats
-	t.rebase(s, s.sums, s.sumsKnown)
+	t.rebase(s, s.sums, s.sumsKnown, same)
 }
 
 // Bytes is the memory s holds, for the explorer's figures.

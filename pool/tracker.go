@@ -111,7 +111,7 @@ func (t *Tracker) ResetMAA(maa uint32) {
 	t.freeNBL, t.freeNB = none, none
 	t.live = [3]liveCount{}
 	t.retreatAllocations = 0
-	t.rebase(nil, [2]Sum{}, true)
+	t.rebase(nil, [2]Sum{}, true, false)
 }
 
 // SetFaults installs the source of allocation failures (nil: none fail).
