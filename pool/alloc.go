@@ -18,6 +18,7 @@ func (t *Tracker) AllocateNetBufferListPool(owner Owner, p NBLPoolParameters) (N
 	if t.fails(owner, OpNBLPool) {
 		return NBLPool{}, nil
 	}
+	t.touchPool(uint32(len(t.pools)))
 	t.pools = append(t.pools, poolSlot{serial: t.next(), isNBL: true, owner: owner, nblp: p})
 	t.live[owner].pools++
 	i := len(t.pools) - 1
@@ -29,6 +30,7 @@ func (t *Tracker) AllocateNetBufferPool(owner Owner, p NBPoolParameters) (NBPool
 	if t.fails(owner, OpNBPool) {
 		return NBPool{}, nil
 	}
+	t.touchPool(uint32(len(t.pools)))
 	t.pools = append(t.pools, poolSlot{serial: t.next(), owner: owner, nbp: p})
 	t.live[owner].pools++
 	i := len(t.pools) - 1
@@ -56,6 +58,7 @@ func (t *Tracker) AllocateNetBufferAndNetBufferList(p NBLPool, ctxSize, ctxBackf
 			"%s: DataOffset %d and DataLength %d with a NULL MDL chain; both must be 0", call, dataOffset, dataLength)
 	}
 	if t.fails(ps.owner, OpCombined) {
+		t.touchPool(p.slot)
 		ps.counter.Failed++
 		return NBL{}, nil
 	}
@@ -77,6 +80,7 @@ func (t *Tracker) AllocateNetBufferList(p NBLPool, ctxSize, ctxBackfill uint16) 
 		return NBL{}, err
 	}
 	if t.fails(ps.owner, OpNBL) {
+		t.touchPool(p.slot)
 		ps.counter.Failed++
 		return NBL{}, nil
 	}
@@ -109,6 +113,7 @@ func (t *Tracker) AllocateNetBuffer(p NBPool, mdls uint16, dataOffset, dataLengt
 			"%s: DataOffset %d and DataLength %d with a NULL MDL chain; both must be 0", call, dataOffset, dataLength)
 	}
 	if t.fails(ps.owner, OpNB) {
+		t.touchPool(p.slot)
 		ps.counter.Failed++
 		return NB{}, nil
 	}
@@ -130,6 +135,7 @@ func (t *Tracker) AllocateNetBufferMdlAndData(p NBPool) (NB, error) {
 			call, p)
 	}
 	if t.fails(ps.owner, OpNB) {
+		t.touchPool(p.slot)
 		ps.counter.Failed++
 		return NB{}, nil
 	}
@@ -154,6 +160,7 @@ func (t *Tracker) allocNBL(ps *poolSlot, pool uint32, ctxSize, ctxBackfill uint1
 	if ps.owner == OwnerMiniport {
 		t.nbls[i].holder = HeldByMiniport
 	}
+	t.touchPool(pool)
 	ps.counter.allocated()
 	t.live[ps.owner].nbls++
 	return i
@@ -165,6 +172,7 @@ func (t *Tracker) allocNB(ps *poolSlot, pool uint32, mdls uint16, off, length ui
 		serial: t.next(), pool: pool, nbl: none, next: none, nextFree: none,
 		mdls: mdls, dataOffset: off, dataLength: length,
 	}
+	t.touchPool(pool)
 	ps.counter.allocated()
 	t.live[ps.owner].nbs++
 	return i

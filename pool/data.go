@@ -52,6 +52,7 @@ func (t *Tracker) RetreatDataStart(b NB, delta, dataBackfill uint32) (Retreat, e
 	t.chainRetreatMDL(nb, delta+dataBackfill)
 	nb.dataOffset = dataBackfill
 	nb.dataLength += delta
+	t.touchPool(nb.pool)
 	t.pools[nb.pool].counter.RetreatAllocations++
 	t.retreatAllocations++
 	return RetreatAllocated, nil

@@ -84,28 +84,29 @@ func (t *Tracker) Fingerprint(ranks []int32) Sum {
 	var s Sum
 	s.Pair(headPlace, uint64(len(t.nbls))<<32|uint64(uint32(t.freeNBL)), uint64(len(t.nbs))<<32|uint64(uint32(t.freeNB)))
 	s.Pair(headPlace|1, uint64(t.maa), 0)
-	for i := range t.pools {
-		p := &t.pools[i]
-		if p.freed {
-			continue
-		}
-		at := slotPlace(tablePool, ranks[i])
-		s.Pair(at, uint64(p.owner)<<1|b2u(p.isNBL),
-			uint64(p.nblp.ContextSize)<<48|uint64(p.nblp.DataSize)<<16|uint64(p.nblp.ProtocolID)<<8|b2u(p.nblp.AllocateNetBuffer))
-		s.Pair(at|1, uint64(p.nbp.DataSize)<<32|uint64(p.nblp.PoolTag), p.counter.Live)
+	for _, sum := range t.slotSums(ranks) {
+		s.Plus(sum)
 	}
-	sums := t.slotSums(ranks)
-	s.Plus(sums[tableNBL])
-	s.Plus(sums[tableNB])
 	return s
 }
 
-// The places of the tracker's pairs beside its slots': its header, and
-// the live pools by rank (whose slots are never reused).
-const (
-	tablePool = 2
-	headPlace = 1<<63 | 3<<56
-)
+// headPlace is the place of the tracker's pair beside its slots'.
+const headPlace = 1<<63 | 3<<56
+
+// poolWords are a live pool's words, placed by its rank among the live
+// pools (whose slots are never reused), so that a rebuilt pool hashes as
+// the one it replaces; a freed pool has none.
+func poolWords(p *poolSlot, rank int32) Sum {
+	var s Sum
+	if p.freed {
+		return s
+	}
+	at := slotPlace(tablePool, rank)
+	s.Pair(at, uint64(p.owner)<<1|b2u(p.isNBL),
+		uint64(p.nblp.ContextSize)<<48|uint64(p.nblp.DataSize)<<16|uint64(p.nblp.ProtocolID)<<8|b2u(p.nblp.AllocateNetBuffer))
+	s.Pair(at|1, uint64(p.nbp.DataSize)<<32|uint64(p.nblp.PoolTag), p.counter.Live)
+	return s
+}
 
 // slotPlace is the place of the first pair of slot i of a table: apart
 // from any place of a sequence (below 2^62), and from every other slot's

@@ -124,6 +124,7 @@ func (t *Tracker) FreeNetBufferList(l NBL) error {
 	}
 	t.touchNBL(li)
 	n := &t.nbls[li]
+	t.touchPool(n.pool)
 	ps := &t.pools[n.pool]
 	ps.counter.released()
 	t.live[ps.owner].nbls--
@@ -200,7 +201,7 @@ func (t *Tracker) FreeNetBufferListPool(p NBLPool) error {
 	if ps.counter.Live > 0 {
 		return t.outstanding(rule.PoolFreedWithOutstanding, ps, p.slot, "NBL")
 	}
-	t.releasePool(ps)
+	t.releasePool(ps, p.slot)
 	return nil
 }
 
@@ -214,15 +215,16 @@ func (t *Tracker) FreeNetBufferPool(p NBPool) error {
 	if err != nil {
 		return err
 	}
-	t.releasePool(ps)
+	t.releasePool(ps, p.slot)
 	if ps.counter.Live > 0 {
 		return t.outstanding(rule.NbPoolFreedWithOutstanding, ps, p.slot, "NB")
 	}
 	return nil
 }
 
-func (t *Tracker) releasePool(ps *poolSlot) {
+func (t *Tracker) releasePool(ps *poolSlot, slot uint32) {
 	t.forget() // the ranks of the pools after it change
+	t.touchPool(slot)
 	ps.freed = true
 	t.live[ps.owner].pools--
 }
@@ -289,6 +291,7 @@ func (t *Tracker) unlink(li, bi int32) {
 }
 
 func (t *Tracker) releaseNB(bi int32) {
+	t.touchPool(t.nbs[bi].pool)
 	ps := &t.pools[t.nbs[bi].pool]
 	ps.counter.released()
 	t.live[ps.owner].nbs--

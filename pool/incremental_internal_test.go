@@ -49,6 +49,11 @@ func (c *churn) pickNB(free bool) NB {
 	return b
 }
 
+// randomFaults fail one allocation in eight.
+type randomFaults struct{ rng *rand.Rand }
+
+func (f randomFaults) FailAllocation(Op) bool { return f.rng.IntN(8) == 0 }
+
 // addNBL keeps a new NBL and the NB that came with it, which the calls on
 // NBs move and unlink too.
 func (c *churn) addNBL(l NBL) {
@@ -127,7 +132,7 @@ func (c *churn) step() {
 }
 
 // sums are the tracker's slot sums as the fingerprint takes them.
-func (c *churn) sums() [2]Sum {
+func (c *churn) sums() [tables]Sum {
 	return c.tr.slotSums(c.tr.PoolRanks(nil))
 }
 
@@ -140,8 +145,8 @@ func (c *churn) check(what string) {
 	}
 }
 
-// tables are what a restore must bring back.
-type tables struct {
+// saved is what a restore must bring back.
+type saved struct {
 	Maa, Serial     uint32
 	FreeNBL, FreeNB int32
 	Pools           []poolSlot
@@ -151,8 +156,8 @@ type tables struct {
 	Retreats        uint64
 }
 
-func tablesOf(t *Tracker) tables {
-	return tables{t.maa, t.serial, t.freeNBL, t.freeNB, append([]poolSlot{}, t.pools...), append([]nblSlot{}, t.nbls...),
+func tablesOf(t *Tracker) saved {
+	return saved{t.maa, t.serial, t.freeNBL, t.freeNB, append([]poolSlot{}, t.pools...), append([]nblSlot{}, t.nbls...),
 		append([]nbSlot{}, t.nbs...), t.live, t.retreatAllocations}
 }
 
@@ -165,14 +170,15 @@ func TestIncrementalSumsAreTheSumsFromScratch(t *testing.T) {
 		c := &churn{t: t, rng: rand.New(rand.NewPCG(seed, 11)), tr: NewTracker(16)}
 		c.tr.TrackChanges()
 		c.tr.Reset()
+		c.tr.SetFaults(randomFaults{c.rng})
 		var snaps [3]Snapshot
-		var saved [3]tables
+		var kept [3]saved
 		for i := range snaps {
 			for range 20 {
 				c.step()
 			}
 			c.tr.Snapshot(&snaps[i])
-			saved[i] = tablesOf(c.tr)
+			kept[i] = tablesOf(c.tr)
 			if snaps[i].sums != c.sums() {
 				t.Fatalf("seed %d: the snapshot's sums are not the tracker's", seed)
 			}
@@ -181,7 +187,7 @@ func TestIncrementalSumsAreTheSumsFromScratch(t *testing.T) {
 			k := c.rng.IntN(len(snaps))
 			for range 1 + c.rng.IntN(3) { // the explorer restores one state many times
 				c.tr.Restore(&snaps[k])
-				if got := tablesOf(c.tr); !reflect.DeepEqual(got, saved[k]) {
+				if got := tablesOf(c.tr); !reflect.DeepEqual(got, kept[k]) {
 					t.Fatalf("seed %d, round %d: restored tables differ from the saved ones", seed, round)
 				}
 				if c.sums() != snaps[k].sums {
@@ -194,7 +200,7 @@ func TestIncrementalSumsAreTheSumsFromScratch(t *testing.T) {
 			}
 			if c.rng.IntN(8) == 0 { // a new state replaces one
 				c.tr.Snapshot(&snaps[k])
-				saved[k] = tablesOf(c.tr)
+				kept[k] = tablesOf(c.tr)
 			}
 		}
 	}

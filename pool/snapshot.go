@@ -10,12 +10,10 @@ import "unsafe"
 type Snapshot struct {
 	maa, serial     uint32
 	freeNBL, freeNB int32
-	pools           []poolSlot
-	nbls            []nblSlot
-	nbs             []nbSlot
+	slotTables
 	live            [3]liveCount
 	retreats        uint64
-	sums            [2]Sum
+	sums            [tables]Sum
 	sumsKnown       bool
 	// gen changes at every write, so that a tracker restored from s knows
 	// whether s still holds what it restored.
@@ -43,9 +41,9 @@ func (t *Tracker) Snapshot(s *Snapshot) {
 // copies back only the slots changed since.
 func (t *Tracker) Restore(s *Snapshot) {
 	t.maa, t.serial, t.freeNBL, t.freeNB = s.maa, s.serial, s.freeNBL, s.freeNB
-	t.pools = append(t.pools[:0], s.pools...)
 	same := t.restoreTouched(s)
 	if !same {
+		t.pools = append(t.pools[:0], s.pools...)
 		t.nbls = append(t.nbls[:0], s.nbls...)
 		t.nbs = append(t.nbs[:0], s.nbs...)
 	}

@@ -75,9 +75,7 @@ type Tracker struct {
 	maa     uint32
 	faults  Faults
 	serial  uint32
-	pools   []poolSlot
-	nbls    []nblSlot
-	nbs     []nbSlot
+	slotTables
 	freeNBL int32
 	freeNB  int32
 	live    [3]liveCount // by Owner
@@ -88,6 +86,14 @@ type Tracker struct {
 }
 
 type liveCount struct{ pools, nbls, nbs int }
+
+// slotTables are the tracker's pools, NBLs and NBs by slot, as a tracker
+// and its snapshots hold them.
+type slotTables struct {
+	pools []poolSlot
+	nbls  []nblSlot
+	nbs   []nbSlot
+}
 
 // NewTracker returns an empty tracker for a stack whose
 // MEMORY_ALLOCATION_ALIGNMENT is maa (16 on 64-bit Windows, 8 on 32-bit).
@@ -111,7 +117,7 @@ func (t *Tracker) ResetMAA(maa uint32) {
 	t.freeNBL, t.freeNB = none, none
 	t.live = [3]liveCount{}
 	t.retreatAllocations = 0
-	t.rebase(nil, [2]Sum{}, true, false)
+	t.rebase(nil, [tables]Sum{}, true, false)
 }
 
 // SetFaults installs the source of allocation failures (nil: none fail).
