@@ -11,10 +11,10 @@ type Snapshot struct {
 	maa, serial     uint32
 	freeNBL, freeNB int32
 	slotTables
-	live            [3]liveCount
-	retreats        uint64
-	sums            [tables]Sum
-	sumsKnown       bool
+	live      [3]liveCount
+	retreats  uint64
+	sums      [tables]Sum
+	sumsKnown bool
 	// gen changes at every write, so that a tracker restored from s knows
 	// whether s still holds what it restored.
 	gen uint64

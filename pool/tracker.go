@@ -72,9 +72,9 @@ type nbSlot struct {
 // each call against the NDIS rules. It is not safe for concurrent use: the
 // simulator runs each binding on one goroutine.
 type Tracker struct {
-	maa     uint32
-	faults  Faults
-	serial  uint32
+	maa    uint32
+	faults Faults
+	serial uint32
 	slotTables
 	freeNBL int32
 	freeNB  int32
