@@ -285,12 +285,11 @@ func (s *Stepper) decide(d binding.Decision) bool {
 		return v
 	}
 	w := s.e.d.Workload
-	out := s.e.b.Outstanding()
 	switch d {
 	case binding.DecideOpenPends, binding.DecideClosePends, binding.DecideOidPends:
-		return s.chance(w.Pend, true, s.pended(out) < s.bnd.Pends)
+		return s.chance(w.Pend, true, s.pended(s.e.b.Outstanding()) < s.bnd.Pends)
 	case binding.DecideSendCompletesNow:
-		return s.chance(1-w.Pend, out.Sends <= s.bnd.Sends, true)
+		return s.chance(1-w.Pend, s.e.b.Outstanding().Sends <= s.bnd.Sends, true)
 	case binding.DecideOpenFails:
 		return s.chance(w.OIDFailure/4, true, s.bnd.Faults&FaultOID != 0)
 	case binding.DecideOidFails:
