@@ -153,6 +153,7 @@ func (t *Tracker) checkContext(call string, size, backfill uint16) error {
 
 func (t *Tracker) allocNBL(ps *poolSlot, pool uint32, ctxSize, ctxBackfill uint16) int32 {
 	i := t.newNBL()
+	t.touchNBL(i)
 	t.nbls[i] = nblSlot{
 		serial: t.next(), pool: pool, ctxSize: ctxSize, ctxBackfill: ctxBackfill,
 		holder: HeldByProtocol, firstNB: none, lastNB: none, pre: none, nextFree: none,
@@ -168,6 +169,7 @@ func (t *Tracker) allocNBL(ps *poolSlot, pool uint32, ctxSize, ctxBackfill uint1
 
 func (t *Tracker) allocNB(ps *poolSlot, pool uint32, mdls uint16, off, length uint32) int32 {
 	i := t.newNB()
+	t.touchNB(i)
 	t.nbs[i] = nbSlot{
 		serial: t.next(), pool: pool, nbl: none, next: none, nextFree: none,
 		mdls: mdls, dataOffset: off, dataLength: length,
@@ -182,6 +184,7 @@ func (t *Tracker) allocNB(ps *poolSlot, pool uint32, mdls uint16, off, length ui
 // with the NBL, not as a separate allocation of the pool.
 func (t *Tracker) attachPrealloc(l int32, pool uint32, mdls uint16, off, length uint32) {
 	i := t.newNB()
+	t.touchNB(i)
 	t.nbs[i] = nbSlot{
 		serial: t.next(), pool: pool, prealloc: true, nbl: l, next: none, nextFree: none,
 		mdls: mdls, dataOffset: off, dataLength: length,

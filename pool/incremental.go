@@ -64,11 +64,13 @@ func (t *Tracker) TrackChanges() {
 // touch notes that slot i of table k is about to change. It must come
 // before the write: a restore of the same base copies back the slots
 // listed, and the fingerprint rehashes them.
+//
+// It is kept out of line so that the touches below, which test first
+// whether there is bookkeeping at all, are inlined.
+//
+//go:noinline
 func (t *Tracker) touch(k int, i int32) {
 	inc := &t.inc
-	if !inc.on {
-		return
-	}
 	inc.curOK = false
 	m := grow(&inc.marks[k], i)
 	if m[i] != inc.epoch {
@@ -77,9 +79,25 @@ func (t *Tracker) touch(k int, i int32) {
 	}
 }
 
-func (t *Tracker) touchNBL(i int32)   { t.touch(tableNBL, i) }
-func (t *Tracker) touchNB(i int32)    { t.touch(tableNB, i) }
-func (t *Tracker) touchPool(i uint32) { t.touch(tablePool, int32(i)) }
+// The touches test whether the bookkeeping is on before the call, so that
+// a tracker that keeps none (check's) pays one predictable branch.
+func (t *Tracker) touchNBL(i int32) {
+	if t.inc.on {
+		t.touch(tableNBL, i)
+	}
+}
+
+func (t *Tracker) touchNB(i int32) {
+	if t.inc.on {
+		t.touch(tableNB, i)
+	}
+}
+
+func (t *Tracker) touchPool(i uint32) {
+	if t.inc.on {
+		t.touch(tablePool, int32(i))
+	}
+}
 
 // grow makes (*m)[i] exist and returns *m.
 func grow[T any](m *[]T, i int32) []T {

@@ -141,25 +141,19 @@ func (t *Tracker) next() uint32 {
 func (t *Tracker) newNBL() int32 {
 	if i := t.freeNBL; i != none {
 		t.freeNBL = t.nbls[i].nextFree
-		t.touchNBL(i)
 		return i
 	}
 	t.nbls = append(t.nbls, nblSlot{})
-	i := int32(len(t.nbls) - 1)
-	t.touchNBL(i)
-	return i
+	return int32(len(t.nbls) - 1)
 }
 
 func (t *Tracker) newNB() int32 {
 	if i := t.freeNB; i != none {
 		t.freeNB = t.nbs[i].nextFree
-		t.touchNB(i)
 		return i
 	}
 	t.nbs = append(t.nbs, nbSlot{})
-	i := int32(len(t.nbs) - 1)
-	t.touchNB(i)
-	return i
+	return int32(len(t.nbs) - 1)
 }
 
 func (t *Tracker) aligned(v uint32) bool { return v%t.maa == 0 }
