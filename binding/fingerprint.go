@@ -42,9 +42,6 @@ type StateHash struct {
 	seen  map[uintptr]bool // pointers a generic walk has followed
 }
 
-// countPlace is the place of the number of words: no pair of a sequence
-// (below 2^62) nor of a slot (pool.Sum) has it.
-const countPlace = 1 << 62
 
 // Reset starts a new fingerprint of b's state. From then on b's tracker
 // keeps its slots' sums as moves change them, so that the next fingerprint
@@ -73,7 +70,7 @@ func (h *StateHash) Sum() (hi, lo uint64) {
 	}
 	h.mix()
 	s := h.s
-	s.Pair(countPlace, words, 0)
+	s.Pair(pool.CountPlace, words, 0) // a place no pair of the sequence has
 	return s.A, s.C
 }
 

@@ -83,15 +83,15 @@ func (h NBPool) Raw() (slot, serial uint32)  { return h.slot, h.serial }
 func (t *Tracker) Fingerprint(ranks []int32) Sum {
 	var s Sum
 	s.Pair(headPlace, uint64(len(t.nbls))<<32|uint64(uint32(t.freeNBL)), uint64(len(t.nbs))<<32|uint64(uint32(t.freeNB)))
-	s.Pair(headPlace|1, uint64(t.maa), 0)
+	s.Pair(headPlace+1, uint64(t.maa), 0)
 	for _, sum := range t.slotSums(ranks) {
 		s.Plus(sum)
 	}
 	return s
 }
 
-// headPlace is the place of the tracker's pair beside its slots'.
-const headPlace = 1<<63 | 3<<56
+// headPlace is the place of the tracker's pairs beside its slots' (two).
+const headPlace = CountPlace + 1
 
 // poolWords are a live pool's words, placed by its rank among the live
 // pools (whose slots are never reused), so that a rebuilt pool hashes as
@@ -108,11 +108,11 @@ func poolWords(p *poolSlot, rank int32) Sum {
 	return s
 }
 
-// slotPlace is the place of the first pair of slot i of a table: apart
-// from any place of a sequence (below 2^62), and from every other slot's
+// slotPlace is the place of the first pair of slot i of a table: above
+// the sequences' places and the header's, apart from every other slot's
 // and table's, with room for 16 pairs.
 func slotPlace(table int, i int32) uint64 {
-	return 1<<63 | uint64(table)<<56 | uint64(uint32(i))<<4
+	return 1<<41 + (uint64(uint32(i))*tables+uint64(table)+1)<<4
 }
 
 // freePlace is the pair of a free slot: no live slot has it.

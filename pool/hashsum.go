@@ -16,6 +16,13 @@ import "math/bits"
 // pairs and adds its new ones, and the rest of the state costs nothing.
 type Sum struct{ A, C uint64 }
 
+// Places are small numbers, so that p × an odd key spreads them over 64
+// bits as Fibonacci hashing does, and no two places nor two lanes share a
+// key (the keys' differences have at most three factors 2): the positions
+// of a sequence are 1 to 2^40-1; CountPlace and the tracker's header follow;
+// the slots' places start at 2^41 (slotPlace).
+const CountPlace = 1<<40 | 1
+
 // The keys of place p are p × these (odd, so that no two places share a
 // key), one pair per lane.
 const (
