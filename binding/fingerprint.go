@@ -42,7 +42,6 @@ type StateHash struct {
 	seen  map[uintptr]bool // pointers a generic walk has followed
 }
 
-
 // Reset starts a new fingerprint of b's state. From then on b's tracker
 // keeps its slots' sums as moves change them, so that the next fingerprint
 // hashes only what changed.
