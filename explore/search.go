@@ -112,6 +112,9 @@ const (
 var oweNames = []string{"", "NetEventPause", "NetEventRestart", "bind", "unbind"}
 
 func oweCode(s string) uint8 {
+	if s == "" {
+		return 0 // most states owe nothing
+	}
 	for i, n := range oweNames {
 		if n == s {
 			return uint8(i)
