@@ -1,8 +1,6 @@
 package binding
 
 import (
-	"math/bits"
-
 	"github.com/ndissim/ndissim/oid"
 	"github.com/ndissim/ndissim/pool"
 )
@@ -17,51 +15,130 @@ type Fingerprinter interface {
 	Fingerprint(h *StateHash)
 }
 
-// StateHash is a 128-bit fingerprint of a simulated state, in two 64-bit
-// lanes with a full avalanche per word. It is deterministic (no random
-// seed), so that the same exploration gives the same report in any process;
-// the explorer states the collision probability this width gives.
+// StateHash is a 128-bit fingerprint of a simulated state: a pool.Sum of
+// the words written, two at a time, each pair at its position in the
+// sequence (a run of flags is packed into one word), with the number of
+// words, plus the sums of the pool slots, which the tracker keeps
+// incrementally. It is deterministic (no random seed), so that the same
+// exploration gives the same report in any process; the explorer states
+// the collision probability this width gives.
+//
+// Words are buffered and mixed a batch at a time: the mixes of different
+// pairs do not depend on each other, so a loop over the batch keeps the
+// multiplier busy instead of waiting on each word in turn.
 type StateHash struct {
-	a, c  uint64
+	s     pool.Sum
+	pairs uint64 // pairs mixed
+	buf   [32]uint64
+	n     uint // words in buf
+	// lim is where Word must stop and look: the end of buf, or 0 while
+	// flags wait to be written before the next word.
+	lim uint
+	// flags are the flags not yet written, after a leading 1 bit (1: none).
+	flags uint64
+	pad   bool // Sum padded the last pair with a 0
 	b     *Binding
 	ranks []int32
 	seen  map[uintptr]bool // pointers a generic walk has followed
 }
 
-// Reset starts a new fingerprint of b's state.
+// Reset starts a new fingerprint of b's state. From then on b's tracker
+// keeps its slots' sums as moves change them, so that the next fingerprint
+// hashes only what changed.
 func (h *StateHash) Reset(b *Binding) {
-	h.a, h.c, h.b = 0x6e646973, 0x73696d00, b
+	h.begin(b)
+	b.pools.TrackChanges()
 	h.ranks = b.pools.PoolRanks(h.ranks)
 }
 
-// Sum is the fingerprint.
-func (h *StateHash) Sum() (hi, lo uint64) { return fmix(h.a ^ 0xa5a5), fmix(h.c ^ 0x5a5a) }
-
-// Word adds one word.
-func (h *StateHash) Word(v uint64) {
-	h.a = fmix(h.a ^ v)
-	h.c = fmix(bits.RotateLeft64(h.c, 17) + v*0x9e3779b97f4a7c15 + 1)
+// begin empties the fingerprint; the zero StateHash must begin too.
+func (h *StateHash) begin(b *Binding) {
+	h.s, h.pairs, h.n, h.lim, h.flags, h.pad, h.b = pool.Sum{}, 0, 0, uint(len(h.buf)), 1, false, b
 }
 
-// fmix is MurmurHash3's 64-bit finaliser: every input bit flips each output
-// bit with probability about one half.
-func fmix(k uint64) uint64 {
-	k ^= k >> 33
-	k *= 0xff51afd7ed558ccd
-	k ^= k >> 33
-	k *= 0xc4ceb9fe1a85ec53
-	k ^= k >> 33
-	return k
-}
-
-// Bool adds a flag.
-func (h *StateHash) Bool(v bool) {
-	if v {
-		h.Word(1)
-	} else {
-		h.Word(0)
+// Sum is the fingerprint; it ends it (Reset starts the next).
+func (h *StateHash) Sum() (hi, lo uint64) {
+	h.writeFlags()
+	if h.n%2 == 1 {
+		h.put(0) // the count tells this pad from a word 0
+		h.pad = true
 	}
+	words := 2*h.pairs + uint64(h.n)
+	if h.pad {
+		words--
+	}
+	h.mix()
+	s := h.s
+	s.Pair(pool.CountPlace, words, 0) // a place no pair of the sequence has
+	return s.A, s.C
 }
+
+// Word adds one word at the next position.
+func (h *StateHash) Word(v uint64) {
+	if h.n >= h.lim {
+		h.slowWord(v)
+		return
+	}
+	h.buf[h.n%uint(len(h.buf))] = v
+	h.n++
+}
+
+// slowWord is Word after pending flags or at the end of the buffer.
+func (h *StateHash) slowWord(v uint64) {
+	h.writeFlags()
+	h.put(v)
+}
+
+// put adds a word, mixing the buffer first if it is full.
+func (h *StateHash) put(v uint64) {
+	if h.n == uint(len(h.buf)) {
+		h.mix()
+	}
+	h.buf[h.n] = v
+	h.n++
+}
+
+// Bool adds a flag. Up to 63 consecutive flags share a word, led by a 1 bit
+// that says how many there are, so the words still tell every sequence of
+// calls apart.
+func (h *StateHash) Bool(v bool) {
+	if int64(h.flags) < 0 { // 63 flags: one more would push the 1 out
+		h.writeFlags()
+	}
+	h.flags <<= 1
+	if v {
+		h.flags++
+	}
+	h.lim = 0
+}
+
+// writeFlags writes the flags not yet written as one word.
+func (h *StateHash) writeFlags() {
+	if h.flags > 1 {
+		h.put(h.flags)
+		h.flags = 1
+	}
+	h.lim = uint(len(h.buf))
+}
+
+// mix adds the buffered pairs at their places (pool.Sum.Pair, with the
+// keys stepped rather than multiplied out).
+func (h *StateHash) mix() {
+	a, c, p := h.s.A, h.s.C, h.pairs
+	a1, a2 := p*pool.KeyA1, p*pool.KeyA2
+	c1, c2 := p*pool.KeyC1, p*pool.KeyC2
+	buf := h.buf[:h.n&^1]
+	for i := 0; i+1 < len(buf); i += 2 {
+		a1, a2, c1, c2 = a1+pool.KeyA1, a2+pool.KeyA2, c1+pool.KeyC1, c2+pool.KeyC2
+		x, y := buf[i], buf[i+1]
+		a += pool.Fold(x^a1, y^a2)
+		c += pool.Fold(x^c1, y^c2)
+	}
+	h.s.A, h.s.C, h.pairs, h.n = a, c, p+uint64(len(buf)/2), 0
+}
+
+// Add adds a sum of pairs that have places of their own (the pool slots).
+func (h *StateHash) Add(s pool.Sum) { h.s.Plus(s) }
 
 // String adds a string, length first.
 func (h *StateHash) String(s string) {
@@ -188,7 +265,7 @@ func (b *Binding) Fingerprint(h *StateHash) {
 	for _, n := range b.held {
 		h.NBL(n)
 	}
-	b.pools.Fingerprint(h, h.ranks)
+	h.Add(b.pools.Fingerprint(h.ranks))
 	b.stack.Fingerprint(h)
 }
 

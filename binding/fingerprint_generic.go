@@ -101,7 +101,8 @@ func (h *StateHash) walkMap(v reflect.Value) {
 	sums := make([]uint64, 0, v.Len())
 	it := v.MapRange()
 	for it.Next() {
-		sub := StateHash{b: h.b, ranks: h.ranks, seen: h.seen}
+		sub := StateHash{ranks: h.ranks, seen: h.seen}
+		sub.begin(h.b)
 		sub.walk(it.Key())
 		sub.walk(it.Value())
 		hi, _ := sub.Sum()

@@ -3,6 +3,7 @@ package binding
 import (
 	"reflect"
 	"sync"
+	"sync/atomic"
 	"unsafe"
 
 	"github.com/ndissim/ndissim/fsm"
@@ -46,8 +47,7 @@ func copyProtocol(src, dst any) bool {
 	if src == nil || reflect.TypeOf(dst) != t {
 		return false
 	}
-	r, _ := cloneRoutes.Load(t)
-	switch r {
+	switch routeOf(t) {
 	case cloneOwn:
 		cp, ok := src.(Copier)
 		d, isProto := dst.(Protocol)
@@ -91,6 +91,28 @@ const (
 
 var cloneRoutes sync.Map // reflect.Type -> cloneRoute
 
+// lastRoute is the route last looked up: an exploration copies one design
+// type at every restore, and a pointer comparison is cheaper than the map.
+var lastRoute atomic.Pointer[typeRoute]
+
+type typeRoute struct {
+	t reflect.Type
+	r cloneRoute
+}
+
+// routeOf is the route CloneProtocol found for t (cloneUnknown: none yet).
+func routeOf(t reflect.Type) cloneRoute {
+	if c := lastRoute.Load(); c != nil && c.t == t {
+		return c.r
+	}
+	v, _ := cloneRoutes.Load(t)
+	r, _ := v.(cloneRoute)
+	if r != cloneUnknown {
+		lastRoute.Store(&typeRoute{t, r})
+	}
+	return r
+}
+
 func cloneValue(v any) (any, bool) {
 	t := reflect.TypeOf(v)
 	r, _ := cloneRoutes.Load(t)
@@ -105,7 +127,9 @@ func cloneValue(v any) (any, bool) {
 			case c == nil:
 				return nil, false // this value cannot be copied; another may
 			case reflect.TypeOf(c) == t:
-				cloneRoutes.Store(t, cloneOwn)
+				if route == cloneUnknown {
+					cloneRoutes.Store(t, cloneOwn)
+				}
 				return c, true
 			case route == cloneOwn:
 				panic("binding: CloneProtocol of " + t.String() + " returned a " + reflect.TypeOf(c).String())

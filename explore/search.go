@@ -73,12 +73,14 @@ type search struct {
 	edgeLo   []int64 // the state's successors are edges[edgeLo:edgeHi]
 	edgeHi   []int64
 	edges    []int32
-	seen     map[[2]uint64]int32
+	seen     fpTable
 	// snaps are the copies of the states not yet expanded (nil: the
 	// state is replayed); free are copies to reuse.
 	snaps  []*sim.Snapshot
 	free   []*sim.Snapshot
 	freeMu sync.Mutex
+	// results are the chunks' results, reused from batch to batch.
+	results []result
 	// live and peak count the copies kept, and peakBytes their memory at
 	// the peak (outside the designs' copies).
 	live, peak, liveBytes, peakBytes int
@@ -110,6 +112,9 @@ const (
 var oweNames = []string{"", "NetEventPause", "NetEventRestart", "bind", "unbind"}
 
 func oweCode(s string) uint8 {
+	if s == "" {
+		return 0 // most states owe nothing
+	}
 	for i, n := range oweNames {
 		if n == s {
 			return uint8(i)
@@ -119,7 +124,7 @@ func oweCode(s string) uint8 {
 }
 
 func newSearch(d sim.Design, opt Options) *search {
-	x := &search{d: d, opt: opt, seen: map[[2]uint64]int32{}, found: map[rule.Name]*hit{}, cov: sim.NewCoverage()}
+	x := &search{d: d, opt: opt, found: map[rule.Name]*hit{}, cov: sim.NewCoverage()}
 	x.add(-1, nil, [2]uint64{}, 0)
 	if !opt.Replay {
 		st := sim.NewStepper(d, opt.Bounds)
@@ -220,6 +225,7 @@ func (x *search) path(id int32, buf []uint32) []uint32 {
 // succ is one transition a worker ran.
 type succ struct {
 	from     int32
+	known    int32 // the state the worker found fp to be, or -1
 	fp       [2]uint64
 	seg      [2]int // into the chunk's arena
 	halted   bool
@@ -245,6 +251,8 @@ type worker struct {
 	o      odometer
 	prefix []uint32
 	base   int // the values drawn before the move: the path replayed
+	// copied are the states this worker has copied in this batch.
+	copied fpSet
 }
 
 func (x *search) newWorker() *worker {
@@ -298,7 +306,7 @@ func (w *worker) expand(id int32, res *result) {
 // transition records the move just made from state id.
 func (w *worker) transition(id int32, before int, res *result) succ {
 	x := w.x
-	s := succ{from: id}
+	s := succ{from: id, known: -1}
 	stream := w.st.Stream()
 	s.seg[0] = len(res.arena)
 	res.arena = append(res.arena, stream[w.base:]...)
@@ -312,22 +320,31 @@ func (w *worker) transition(id int32, before int, res *result) succ {
 		hi, lo := w.h.Sum()
 		s.fp = [2]uint64{hi, lo}
 		s.owes = oweCode(w.st.Owes())
-		if !x.opt.Replay && w.mayBeNew(s.fp) {
+		s.known = w.lookup(s.fp)
+		if !x.opt.Replay && s.known < 0 && w.firstCopy(s.fp) {
 			s.snap = x.snapshot(w.st)
 		}
 	}
 	return s
 }
 
-// mayBeNew reports whether fp was not seen before this batch: the map is
-// only written by merge, between batches. A state new to the batch may
-// still be reached twice in it; merge releases the copy it does not keep.
-func (w *worker) mayBeNew(fp [2]uint64) bool {
+// firstCopy reports whether the worker has not yet copied state fp in this
+// batch. Its chunks come in merge order, so a copy it took before belongs
+// to a transition that merge meets first, and keeps: a second copy would
+// only be released.
+func (w *worker) firstCopy(fp [2]uint64) bool {
+	return w.x.opt.NoDedup || w.copied.add(fp)
+}
+
+// lookup is the state fp was before this batch, or -1: the map is only
+// written by merge, between batches, which takes the answer instead of
+// asking again. A state new to the batch may still be reached twice in it;
+// merge releases the copy it does not keep.
+func (w *worker) lookup(fp [2]uint64) int32 {
 	if w.x.opt.NoDedup {
-		return true
+		return -1
 	}
-	_, ok := w.x.seen[fp]
-	return !ok
+	return w.x.seen.get(fp)
 }
 
 // run is the breadth-first search, level by level, each level in batches
@@ -385,20 +402,20 @@ func (x *search) levelIDs(lo, hi int, split *bool) []int32 {
 // batch expands ids on the workers and merges the results in order.
 func (x *search) batch(ws []*worker, ids []int32) {
 	nchunks := (len(ids) + chunk - 1) / chunk
-	results := make([]result, nchunks)
+	results := x.chunkResults(nchunks)
 	var next atomic.Int64
 	var wg sync.WaitGroup
 	for _, w := range ws {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			w.copied.reset()
 			for {
 				c := int(next.Add(1) - 1)
 				if c >= nchunks {
 					return
 				}
 				r := &results[c]
-				r.cov = sim.NewCoverage()
 				for _, id := range ids[c*chunk : min((c+1)*chunk, len(ids))] {
 					w.expand(id, r)
 				}
@@ -412,6 +429,20 @@ func (x *search) batch(ws []*worker, ids []int32) {
 	for i := range results {
 		x.merge(&results[i])
 	}
+}
+
+// chunkResults are n empty results, with the memory of earlier batches'.
+func (x *search) chunkResults(n int) []result {
+	for len(x.results) < n {
+		x.results = append(x.results, result{})
+	}
+	rs := x.results[:n]
+	for i := range rs {
+		r := &rs[i]
+		clear(r.succs) // drop the findings they point to
+		*r = result{succs: r.succs[:0], arena: r.arena[:0], cov: sim.NewCoverage()}
+	}
+	return rs
 }
 
 // merge stores a chunk's successors in order: the same order for any
@@ -454,9 +485,13 @@ func (x *search) target(s *succ, seg []uint32) int32 {
 	if s.halted {
 		return edgeHalted
 	}
+	if s.known >= 0 {
+		return s.known
+	}
+	var slot *fpSlot
 	if !x.opt.NoDedup {
-		if id, ok := x.seen[s.fp]; ok {
-			return id
+		if slot = x.seen.slot(s.fp); slot.id != 0 {
+			return slot.id - 1
 		}
 	}
 	if len(x.parent) >= x.opt.MaxStates {
@@ -464,8 +499,8 @@ func (x *search) target(s *succ, seg []uint32) int32 {
 		return edgeUnstored
 	}
 	id := x.add(s.from, seg, s.fp, s.owes)
-	if !x.opt.NoDedup {
-		x.seen[s.fp] = id
+	if slot != nil {
+		slot.set(&x.seen, s.fp, id)
 	}
 	return id
 }

@@ -3,4 +3,26 @@ package oid
 // SnapshotInto copies s into dst, reusing dst's memory: the stack as the
 // bounded explorer keeps it with a state (its filters and the packet filter
 // last set). Restoring is the same copy the other way: dst.SnapshotInto(s).
-func (s *Stack) SnapshotInto(dst *Stack) { dst.Reset(s) }
+// The explorer restores a state once per move it tries, and the filters
+// change only with a stack edit, so equal filters are not copied again.
+func (s *Stack) SnapshotInto(dst *Stack) {
+	if !sameLayers(dst.Filters, s.Filters) {
+		dst.Reset(s)
+		return
+	}
+	filters := dst.Filters
+	*dst = *s
+	dst.Filters = filters
+}
+
+func sameLayers(a, b []Layer) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}

@@ -18,6 +18,7 @@ func (t *Tracker) AllocateNetBufferListPool(owner Owner, p NBLPoolParameters) (N
 	if t.fails(owner, OpNBLPool) {
 		return NBLPool{}, nil
 	}
+	t.touchPool(uint32(len(t.pools)))
 	t.pools = append(t.pools, poolSlot{serial: t.next(), isNBL: true, owner: owner, nblp: p})
 	t.live[owner].pools++
 	i := len(t.pools) - 1
@@ -29,6 +30,7 @@ func (t *Tracker) AllocateNetBufferPool(owner Owner, p NBPoolParameters) (NBPool
 	if t.fails(owner, OpNBPool) {
 		return NBPool{}, nil
 	}
+	t.touchPool(uint32(len(t.pools)))
 	t.pools = append(t.pools, poolSlot{serial: t.next(), owner: owner, nbp: p})
 	t.live[owner].pools++
 	i := len(t.pools) - 1
@@ -56,6 +58,7 @@ func (t *Tracker) AllocateNetBufferAndNetBufferList(p NBLPool, ctxSize, ctxBackf
 			"%s: DataOffset %d and DataLength %d with a NULL MDL chain; both must be 0", call, dataOffset, dataLength)
 	}
 	if t.fails(ps.owner, OpCombined) {
+		t.touchPool(p.slot)
 		ps.counter.Failed++
 		return NBL{}, nil
 	}
@@ -77,6 +80,7 @@ func (t *Tracker) AllocateNetBufferList(p NBLPool, ctxSize, ctxBackfill uint16) 
 		return NBL{}, err
 	}
 	if t.fails(ps.owner, OpNBL) {
+		t.touchPool(p.slot)
 		ps.counter.Failed++
 		return NBL{}, nil
 	}
@@ -109,6 +113,7 @@ func (t *Tracker) AllocateNetBuffer(p NBPool, mdls uint16, dataOffset, dataLengt
 			"%s: DataOffset %d and DataLength %d with a NULL MDL chain; both must be 0", call, dataOffset, dataLength)
 	}
 	if t.fails(ps.owner, OpNB) {
+		t.touchPool(p.slot)
 		ps.counter.Failed++
 		return NB{}, nil
 	}
@@ -130,6 +135,7 @@ func (t *Tracker) AllocateNetBufferMdlAndData(p NBPool) (NB, error) {
 			call, p)
 	}
 	if t.fails(ps.owner, OpNB) {
+		t.touchPool(p.slot)
 		ps.counter.Failed++
 		return NB{}, nil
 	}
@@ -147,6 +153,7 @@ func (t *Tracker) checkContext(call string, size, backfill uint16) error {
 
 func (t *Tracker) allocNBL(ps *poolSlot, pool uint32, ctxSize, ctxBackfill uint16) int32 {
 	i := t.newNBL()
+	t.touchNBL(i)
 	t.nbls[i] = nblSlot{
 		serial: t.next(), pool: pool, ctxSize: ctxSize, ctxBackfill: ctxBackfill,
 		holder: HeldByProtocol, firstNB: none, lastNB: none, pre: none, nextFree: none,
@@ -154,6 +161,7 @@ func (t *Tracker) allocNBL(ps *poolSlot, pool uint32, ctxSize, ctxBackfill uint1
 	if ps.owner == OwnerMiniport {
 		t.nbls[i].holder = HeldByMiniport
 	}
+	t.touchPool(pool)
 	ps.counter.allocated()
 	t.live[ps.owner].nbls++
 	return i
@@ -161,10 +169,12 @@ func (t *Tracker) allocNBL(ps *poolSlot, pool uint32, ctxSize, ctxBackfill uint1
 
 func (t *Tracker) allocNB(ps *poolSlot, pool uint32, mdls uint16, off, length uint32) int32 {
 	i := t.newNB()
+	t.touchNB(i)
 	t.nbs[i] = nbSlot{
 		serial: t.next(), pool: pool, nbl: none, next: none, nextFree: none,
 		mdls: mdls, dataOffset: off, dataLength: length,
 	}
+	t.touchPool(pool)
 	ps.counter.allocated()
 	t.live[ps.owner].nbs++
 	return i
@@ -174,10 +184,12 @@ func (t *Tracker) allocNB(ps *poolSlot, pool uint32, mdls uint16, off, length ui
 // with the NBL, not as a separate allocation of the pool.
 func (t *Tracker) attachPrealloc(l int32, pool uint32, mdls uint16, off, length uint32) {
 	i := t.newNB()
+	t.touchNB(i)
 	t.nbs[i] = nbSlot{
 		serial: t.next(), pool: pool, prealloc: true, nbl: l, next: none, nextFree: none,
 		mdls: mdls, dataOffset: off, dataLength: length,
 	}
+	t.touchNBL(l) // allocNBL touched it; this keeps attachPrealloc right on its own
 	n := &t.nbls[l]
 	n.firstNB, n.lastNB, n.pre, n.nbCount = i, i, i, 1
 }

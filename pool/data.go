@@ -39,6 +39,7 @@ func (t *Tracker) RetreatDataStart(b NB, delta, dataBackfill uint32) (Retreat, e
 	if err != nil {
 		return RetreatFailed, err
 	}
+	t.touchNB(bi)
 	nb := &t.nbs[bi]
 	if delta <= nb.dataOffset {
 		nb.dataOffset -= delta
@@ -51,6 +52,7 @@ func (t *Tracker) RetreatDataStart(b NB, delta, dataBackfill uint32) (Retreat, e
 	t.chainRetreatMDL(nb, delta+dataBackfill)
 	nb.dataOffset = dataBackfill
 	nb.dataLength += delta
+	t.touchPool(nb.pool)
 	t.pools[nb.pool].counter.RetreatAllocations++
 	t.retreatAllocations++
 	return RetreatAllocated, nil
@@ -84,6 +86,7 @@ func (t *Tracker) AdvanceDataStart(b NB, delta uint32, freeMdl bool) error {
 	if err != nil {
 		return err
 	}
+	t.touchNB(bi)
 	nb := &t.nbs[bi]
 	if delta > nb.dataLength {
 		return finding(rule.NetBufferDataRange, []string{b.String()},

@@ -8,9 +8,6 @@ package pool
 // handle (freed); pools, whose slots are never reused, by their rank among
 // the live pools, so that a rebuilt pool hashes as the one it replaces.
 
-// WordWriter takes the words of a fingerprint.
-type WordWriter interface{ Word(v uint64) }
-
 // HandleKind says which table a raw handle refers to.
 type HandleKind uint8
 
@@ -77,50 +74,79 @@ func (h NB) Raw() (slot, serial uint32)      { return h.slot, h.serial }
 func (h NBLPool) Raw() (slot, serial uint32) { return h.slot, h.serial }
 func (h NBPool) Raw() (slot, serial uint32)  { return h.slot, h.serial }
 
-// Fingerprint writes every live pool, NBL and NB and the free lists, whose
-// order decides which slot the next allocation takes.
-func (t *Tracker) Fingerprint(w WordWriter, ranks []int32) {
-	w.Word(uint64(t.maa))
-	for i := range t.pools {
-		p := &t.pools[i]
-		if p.freed {
-			continue
-		}
-		w.Word(uint64(ranks[i])<<8 | uint64(p.owner)<<1 | b2u(p.isNBL))
-		w.Word(uint64(p.nblp.ContextSize)<<48 | uint64(p.nblp.DataSize)<<16 | uint64(p.nblp.ProtocolID)<<8 | b2u(p.nblp.AllocateNetBuffer))
-		w.Word(uint64(p.nbp.DataSize)<<32 | uint64(p.nblp.PoolTag))
-		w.Word(p.counter.Live)
+// Fingerprint is the tracker's share of a state's fingerprint: every live
+// pool by its rank, the slot tables' lengths and free-list heads, and
+// their slots, whose sums it keeps as moves change them (incremental.go).
+// A free slot's word is the next slot on its free list, so the sums with
+// the heads say the order of the free lists, which decides which slot the
+// next allocation takes.
+func (t *Tracker) Fingerprint(ranks []int32) Sum {
+	var s Sum
+	s.Pair(headPlace, uint64(len(t.nbls))<<32|uint64(uint32(t.freeNBL)), uint64(len(t.nbs))<<32|uint64(uint32(t.freeNB)))
+	s.Pair(headPlace+1, uint64(t.maa), 0)
+	for _, sum := range t.slotSums(ranks) {
+		s.Plus(sum)
 	}
-	w.Word(uint64(len(t.nbls)))
-	for i := range t.nbls {
-		l := &t.nbls[i]
-		if l.serial == 0 {
-			w.Word(0)
-			continue
-		}
-		w.Word(uint64(rankOf(ranks, l.pool))<<32 | uint64(l.ctxSize)<<16 | uint64(l.ctxBackfill))
-		w.Word(uint64(l.holder)<<48 | b2u(l.source)<<40 | uint64(l.nbCount)<<24)
-		w.Word(uint64(uint32(l.firstNB))<<32 | uint64(uint32(l.lastNB)))
-		w.Word(uint64(uint32(l.pre)))
+	return s
+}
+
+// headPlace is the place of the tracker's pairs beside its slots' (two).
+const headPlace = CountPlace + 1
+
+// poolWords are a live pool's words, placed by its rank among the live
+// pools (whose slots are never reused), so that a rebuilt pool hashes as
+// the one it replaces; a freed pool has none.
+func poolWords(p *poolSlot, rank int32) Sum {
+	var s Sum
+	if p.freed {
+		return s
 	}
-	for i := t.freeNBL; i != none; i = t.nbls[i].nextFree {
-		w.Word(uint64(i))
+	at := slotPlace(tablePool, rank)
+	s.Pair(at, uint64(p.owner)<<1|b2u(p.isNBL),
+		uint64(p.nblp.ContextSize)<<48|uint64(p.nblp.DataSize)<<16|uint64(p.nblp.ProtocolID)<<8|b2u(p.nblp.AllocateNetBuffer))
+	s.Pair(at|1, uint64(p.nbp.DataSize)<<32|uint64(p.nblp.PoolTag), p.counter.Live)
+	return s
+}
+
+// slotPlace is the place of the first pair of slot i of a table: above
+// the sequences' places and the header's, apart from every other slot's
+// and table's, with room for 16 pairs.
+func slotPlace(table int, i int32) uint64 {
+	return 1<<41 + (uint64(uint32(i))*tables+uint64(table)+1)<<4
+}
+
+// freePlace is the pair of a free slot: no live slot has it.
+const freePlace = 15
+
+// nblWords are an NBL slot's words: what a call with its handle finds (its
+// pool by rank, sizes, holder, chain), or, free, its place on the free
+// list. The serial number only names it and is left out.
+func nblWords(l *nblSlot, i int32, ranks []int32) Sum {
+	var s Sum
+	p := slotPlace(tableNBL, i)
+	if l.serial == 0 {
+		s.Pair(p|freePlace, uint64(uint32(l.nextFree)), 0)
+		return s
 	}
-	w.Word(uint64(len(t.nbs)))
-	for i := range t.nbs {
-		b := &t.nbs[i]
-		if b.serial == 0 {
-			w.Word(0)
-			continue
-		}
-		w.Word(uint64(rankOf(ranks, b.pool))<<32 | uint64(uint32(b.nbl)))
-		w.Word(uint64(uint32(b.next))<<32 | uint64(b.dataOffset))
-		w.Word(uint64(b.dataLength)<<32 | uint64(b.retreatBytes))
-		w.Word(uint64(b.mdls)<<32 | uint64(b.retreatMDLs)<<16 | b2u(b.prealloc))
+	s.Pair(p, uint64(uint32(rankOf(ranks, l.pool)))<<32|uint64(l.ctxSize)<<16|uint64(l.ctxBackfill),
+		uint64(l.holder)<<56|b2u(l.source)<<48|uint64(l.nbCount)<<32|uint64(uint32(l.pre)))
+	s.Pair(p|1, uint64(uint32(l.firstNB))<<32|uint64(uint32(l.lastNB)), 0)
+	return s
+}
+
+// nbWords are an NB slot's words, as nblWords.
+func nbWords(b *nbSlot, i int32, ranks []int32) Sum {
+	var s Sum
+	p := slotPlace(tableNB, i)
+	if b.serial == 0 {
+		s.Pair(p|freePlace, uint64(uint32(b.nextFree)), 0)
+		return s
 	}
-	for i := t.freeNB; i != none; i = t.nbs[i].nextFree {
-		w.Word(uint64(i))
-	}
+	s.Pair(p, uint64(uint32(rankOf(ranks, b.pool)))<<32|uint64(uint32(b.nbl)),
+		uint64(uint32(b.next))<<32|uint64(b.dataOffset))
+	s.Pair(p|1, uint64(b.dataLength)<<32|uint64(b.retreatBytes),
+		uint64(b.mdls)<<32|uint64(b.retreatMDLs)<<16|b2u(b.prealloc))
+	return s
 }
 
 func rankOf(ranks []int32, slot uint32) int32 {

@@ -29,10 +29,13 @@ func (t *Tracker) LinkNetBuffer(l NBL, b NB) error {
 			"%s linked into %s while it is still linked into %s", b, l, t.nblHandle(nb.nbl))
 	}
 	n := &t.nbls[li]
+	t.touchNB(bi)
+	t.touchNBL(li)
 	nb.nbl, nb.next = li, none
 	if n.lastNB == none {
 		n.firstNB = bi
 	} else {
+		t.touchNB(n.lastNB)
 		t.nbs[n.lastNB].next = bi
 	}
 	n.lastNB = bi
@@ -115,10 +118,13 @@ func (t *Tracker) FreeNetBufferList(l NBL) error {
 		if in := t.nbs[pre].nbl; in != none { // moved into another NBL's chain
 			t.unlink(in, pre)
 		}
+		t.touchNB(pre)
 		t.nbs[pre] = nbSlot{nextFree: t.freeNB}
 		t.freeNB = pre
 	}
+	t.touchNBL(li)
 	n := &t.nbls[li]
+	t.touchPool(n.pool)
 	ps := &t.pools[n.pool]
 	ps.counter.released()
 	t.live[ps.owner].nbls--
@@ -138,6 +144,7 @@ func (t *Tracker) FreeNetBufferList(l NBL) error {
 // with that NBL, are not counted.
 func (t *Tracker) detachChain(li int32) (kept int, first NB) {
 	for bi := t.nbls[li].firstNB; bi != none; {
+		t.touchNB(bi)
 		nb := &t.nbs[bi]
 		next := nb.next
 		nb.nbl, nb.next = none, none
@@ -149,6 +156,7 @@ func (t *Tracker) detachChain(li int32) (kept int, first NB) {
 		}
 		bi = next
 	}
+	t.touchNBL(li)
 	n := &t.nbls[li]
 	n.firstNB, n.lastNB, n.nbCount = none, none, 0
 	return kept, first
@@ -193,7 +201,7 @@ func (t *Tracker) FreeNetBufferListPool(p NBLPool) error {
 	if ps.counter.Live > 0 {
 		return t.outstanding(rule.PoolFreedWithOutstanding, ps, p.slot, "NBL")
 	}
-	t.releasePool(ps)
+	t.releasePool(ps, p.slot)
 	return nil
 }
 
@@ -207,14 +215,16 @@ func (t *Tracker) FreeNetBufferPool(p NBPool) error {
 	if err != nil {
 		return err
 	}
-	t.releasePool(ps)
+	t.releasePool(ps, p.slot)
 	if ps.counter.Live > 0 {
 		return t.outstanding(rule.NbPoolFreedWithOutstanding, ps, p.slot, "NB")
 	}
 	return nil
 }
 
-func (t *Tracker) releasePool(ps *poolSlot) {
+func (t *Tracker) releasePool(ps *poolSlot, slot uint32) {
+	t.forget() // the ranks of the pools after it change
+	t.touchPool(slot)
 	ps.freed = true
 	t.live[ps.owner].pools--
 }
@@ -257,6 +267,8 @@ func (t *Tracker) liveIn(slot uint32, max int) []string {
 }
 
 func (t *Tracker) unlink(li, bi int32) {
+	t.touchNBL(li)
+	t.touchNB(bi)
 	n := &t.nbls[li]
 	prev := int32(none)
 	for cur := n.firstNB; cur != none; prev, cur = cur, t.nbs[cur].next {
@@ -266,6 +278,7 @@ func (t *Tracker) unlink(li, bi int32) {
 		if prev == none {
 			n.firstNB = t.nbs[cur].next
 		} else {
+			t.touchNB(prev)
 			t.nbs[prev].next = t.nbs[cur].next
 		}
 		if n.lastNB == cur {
@@ -278,9 +291,11 @@ func (t *Tracker) unlink(li, bi int32) {
 }
 
 func (t *Tracker) releaseNB(bi int32) {
+	t.touchPool(t.nbs[bi].pool)
 	ps := &t.pools[t.nbs[bi].pool]
 	ps.counter.released()
 	t.live[ps.owner].nbs--
+	t.touchNB(bi)
 	t.nbs[bi] = nbSlot{nextFree: t.freeNB}
 	t.freeNB = bi
 }

@@ -76,6 +76,7 @@ func (t *Tracker) Holder(l NBL) Holder {
 // SetHolder records who holds a live NBL now. It does nothing for a stale handle.
 func (t *Tracker) SetHolder(l NBL, h Holder) {
 	if t.LiveNBL(l) {
+		t.touchNBL(int32(l.slot))
 		t.nbls[l.slot].holder = h
 	}
 }
@@ -84,6 +85,7 @@ func (t *Tracker) SetHolder(l NBL, h Holder) {
 // to its binding handle. A new NBL has none.
 func (t *Tracker) SetSourceHandle(l NBL) {
 	if t.LiveNBL(l) {
+		t.touchNBL(int32(l.slot))
 		t.nbls[l.slot].source = true
 	}
 }

@@ -72,20 +72,28 @@ type nbSlot struct {
 // each call against the NDIS rules. It is not safe for concurrent use: the
 // simulator runs each binding on one goroutine.
 type Tracker struct {
-	maa     uint32
-	faults  Faults
-	serial  uint32
-	pools   []poolSlot
-	nbls    []nblSlot
-	nbs     []nbSlot
+	maa    uint32
+	faults Faults
+	serial uint32
+	slotTables
 	freeNBL int32
 	freeNB  int32
 	live    [3]liveCount // by Owner
 
 	retreatAllocations uint64
+
+	inc incremental // the explorer's fingerprint sums (incremental.go)
 }
 
 type liveCount struct{ pools, nbls, nbs int }
+
+// slotTables are the tracker's pools, NBLs and NBs by slot, as a tracker
+// and its snapshots hold them.
+type slotTables struct {
+	pools []poolSlot
+	nbls  []nblSlot
+	nbs   []nbSlot
+}
 
 // NewTracker returns an empty tracker for a stack whose
 // MEMORY_ALLOCATION_ALIGNMENT is maa (16 on 64-bit Windows, 8 on 32-bit).
@@ -109,6 +117,7 @@ func (t *Tracker) ResetMAA(maa uint32) {
 	t.freeNBL, t.freeNB = none, none
 	t.live = [3]liveCount{}
 	t.retreatAllocations = 0
+	t.rebase(nil, [tables]Sum{}, true, false)
 }
 
 // SetFaults installs the source of allocation failures (nil: none fail).

@@ -19,6 +19,7 @@ type Snapshot struct {
 	change  int
 	idle    int
 	editing bool
+	bytes   int // Bytes, counted when taken: the explorer asks when it keeps and drops it
 }
 
 // Snapshot copies the state into sn, reusing sn's memory. It reports false
@@ -30,6 +31,7 @@ func (s *Stepper) Snapshot(sn *Snapshot) bool {
 		return false
 	}
 	sn.tick, sn.change, sn.idle, sn.editing = e.tick, e.change, e.idle, e.editing
+	sn.bytes = sn.b.Bytes() + int(unsafe.Sizeof(*sn)-unsafe.Sizeof(sn.b))
 	return true
 }
 
@@ -51,10 +53,9 @@ func (s *Stepper) Restore(sn *Snapshot) {
 // CanSnapshot reports whether the design, as it stands, can be copied.
 func (s *Stepper) CanSnapshot() bool { return s.e.b.CanSnapshot() }
 
-// Bytes is the memory sn holds outside the design's copy.
-func (sn *Snapshot) Bytes() int {
-	return sn.b.Bytes() + int(unsafe.Sizeof(*sn)-unsafe.Sizeof(sn.b))
-}
+// Bytes is the memory sn holds outside the design's copy, as counted when
+// it was taken.
+func (sn *Snapshot) Bytes() int { return sn.bytes }
 
 // SetTracing makes the following moves write a readable trace, as
 // `ndissim replay` does (Lines), or stops it. Reset stops it.

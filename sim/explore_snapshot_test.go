@@ -162,3 +162,66 @@ func checkSnapshots(t *testing.T, d sim.Design, seed uint64) bool {
 func sameFindings(a, b []rule.Finding) bool {
 	return slices.EqualFunc(a, b, func(x, y rule.Finding) bool { return reflect.DeepEqual(x, y) })
 }
+
+// The explorer restores a state and tries its moves one after another, and
+// its fingerprints are kept incrementally (the pool slots' sums, which a
+// restore brings back and each move corrects). After every move of random
+// walks made that way, the fingerprint is the one a fresh stepper computes
+// from scratch after replaying the same choices, and a restored state's
+// fingerprint is the one saved with it.
+func TestIncrementalFingerprintIsTheOneFromScratch(t *testing.T) {
+	designs := []sim.Design{designfile.Default()}
+	for i, g := range sim.GoDesigns() {
+		if g.Breaks == "" || i%5 == 0 {
+			designs = append(designs, g.Design())
+		}
+	}
+	for _, d := range designs {
+		t.Run(d.Name, func(t *testing.T) {
+			for seed := range uint64(3) {
+				walkFromSnapshots(t, d, seed)
+			}
+		})
+	}
+}
+
+// walkFromSnapshots makes moves from snapshots, as the explorer does, and
+// checks each fingerprint against the one from scratch.
+func walkFromSnapshots(t *testing.T, d sim.Design, seed uint64) {
+	t.Helper()
+	rng := rand.New(rand.NewPCG(seed, 13))
+	st := sim.NewStepper(d, snapBounds)
+	st.Reset()
+	var sn sim.Snapshot
+	var path []uint32 // the choices that led to the state st is in
+	for moves := 0; moves < 40 && !st.Halted(); moves++ {
+		if !st.Snapshot(&sn) {
+			return // replayed by the explorer: nothing incremental
+		}
+		saved := fingerprint(st)
+		var last []uint32
+		for try := range 4 {
+			st.Restore(&sn)
+			if got := fingerprint(st); got != saved {
+				t.Fatalf("seed %d, move %d, try %d: a restored state's fingerprint differs from the saved one", seed, moves, try)
+			}
+			if !st.Step(&recorder{rng: rng}) {
+				return
+			}
+			last = append(append(last[:0], path...), st.Stream()...)
+			if got, want := fingerprint(st), fromScratch(d, last, moves+1); got != want {
+				t.Fatalf("seed %d, move %d, try %d: incremental fingerprint %x, from scratch %x", seed, moves, try, got, want)
+			}
+		}
+		path = append(path[:0], last...) // go on from the last try
+	}
+}
+
+// fromScratch is the fingerprint after replaying moves moves of stream on a
+// fresh stepper, whose tracker has not yet kept sums and so hashes every
+// slot.
+func fromScratch(d sim.Design, stream []uint32, moves int) [2]uint64 {
+	st := sim.NewStepper(d, snapBounds)
+	st.Replay(stream, moves)
+	return fingerprint(st)
+}

@@ -178,8 +178,9 @@ func (s *Stepper) pickMove(inner bool) (MoveKind, bool) {
 	e := s.e
 	s.cands, s.kinds = s.cands[:0], s.kinds[:0]
 	total := 0
+	out := e.b.Outstanding()
 	for _, k := range e.moves {
-		if s.allowed(k, inner) {
+		if s.allowed(k, inner, out) {
 			s.cands = append(s.cands, uint32(total))
 			s.kinds = append(s.kinds, k)
 		}
@@ -198,9 +199,8 @@ func (s *Stepper) pickMove(inner bool) (MoveKind, bool) {
 	return e.moves[len(e.moves)-1], true
 }
 
-// allowed applies the bounds to a legal move.
-func (s *Stepper) allowed(k MoveKind, inner bool) bool {
-	out := s.e.b.Outstanding()
+// allowed applies the bounds to a legal move; out is what NDIS holds.
+func (s *Stepper) allowed(k MoveKind, inner bool, out binding.Outstanding) bool {
 	if inner {
 		return k <= MoveCompleteClose
 	}
@@ -285,12 +285,11 @@ func (s *Stepper) decide(d binding.Decision) bool {
 		return v
 	}
 	w := s.e.d.Workload
-	out := s.e.b.Outstanding()
 	switch d {
 	case binding.DecideOpenPends, binding.DecideClosePends, binding.DecideOidPends:
-		return s.chance(w.Pend, true, s.pended(out) < s.bnd.Pends)
+		return s.chance(w.Pend, true, s.pended(s.e.b.Outstanding()) < s.bnd.Pends)
 	case binding.DecideSendCompletesNow:
-		return s.chance(1-w.Pend, out.Sends <= s.bnd.Sends, true)
+		return s.chance(1-w.Pend, s.e.b.Outstanding().Sends <= s.bnd.Sends, true)
 	case binding.DecideOpenFails:
 		return s.chance(w.OIDFailure/4, true, s.bnd.Faults&FaultOID != 0)
 	case binding.DecideOidFails:
