@@ -115,6 +115,10 @@ type Stack struct {
 	// packetFilter is the last OID_GEN_CURRENT_PACKET_FILTER set, which a
 	// later query of the same OID must return.
 	packetFilter uint32
+
+	// restarts is derived from the filters, not part of the stack's value:
+	// the restart parameters built for its recent contents (params.go).
+	restarts restartCache
 }
 
 // StackError reports why NewStack refused a stack. Field names the offending
@@ -199,11 +203,15 @@ func (s *Stack) Clone() *Stack {
 }
 
 // Reset makes s a copy of from without allocating when s's Filters already
-// has room: the simulator restores the stack before every run.
+// has room: the simulator restores the stack before every run. s keeps its
+// own restart parameters, which are checked against the filters before
+// use: a run that goes back to the design's stack then finds them built.
 func (s *Stack) Reset(from *Stack) {
 	filters := append(s.Filters[:0], from.Filters...)
+	restarts := s.restarts
 	*s = *from
 	s.Filters = filters
+	s.restarts = restarts
 }
 
 // String shows the stack bottom to top with each layer's data/context needs:
