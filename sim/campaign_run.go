@@ -55,6 +55,30 @@ type batch struct {
 	results []seedResult
 	done    []atomic.Bool
 	stop    atomic.Bool
+	// idle is set once every worker has returned: only then may the next
+	// batch reuse this one's memory (nextBatch).
+	idle bool
+}
+
+// nextBatch returns an empty batch of n seeds from first, in the memory of
+// the last one when its workers are all done with it. An interrupted batch
+// may still be written by a worker, but the check stops after it anyway.
+func (c *campaign) nextBatch(first uint64, n int) *batch {
+	b := c.pending
+	if b == nil || !b.idle || cap(b.results) < n {
+		return &batch{first: first, results: make([]seedResult, n), done: make([]atomic.Bool, n)}
+	}
+	// The merge kept copies of what it needed: the findings and streams
+	// it holds are slices of their own, not the results array.
+	b.first, b.idle = first, false
+	b.results = b.results[:n]
+	clear(b.results)
+	b.done = b.done[:n]
+	for i := range b.done {
+		b.done[i].Store(false)
+	}
+	b.stop.Store(false)
+	return b
 }
 
 // runBatch runs n seeds from first on the campaign's engines and returns how
@@ -62,14 +86,23 @@ type batch struct {
 // ends: workers then stop before their next run and are left to finish the
 // one in hand on their own, so the engines must not be used again.
 func (c *campaign) runBatch(ctx context.Context, first uint64, n int) (finished int, interrupted bool) {
-	b := &batch{first: first, results: make([]seedResult, n), done: make([]atomic.Bool, n)}
-	known := maps.Clone(c.warned) // workers read a copy: the merger may change c.warned
+	b := c.nextBatch(first, n)
+	if c.known == nil {
+		// Workers read a copy: the merger may change c.warned. It is
+		// made again only after a change, never written once made.
+		c.known = maps.Clone(c.warned)
+	}
+	known := c.known
 	var wg sync.WaitGroup
+	// Read here, not in the workers: an interrupt clears c.engines while
+	// a late worker may not have started yet.
+	workers := len(c.engines)
 	for w, e := range c.engines {
 		wg.Add(1)
+		cov := &c.covs[w]
 		go func() {
 			defer wg.Done()
-			b.work(e, w, len(c.engines), known)
+			b.work(e, cov, w, workers, known)
 		}()
 	}
 	all := make(chan struct{})
@@ -79,6 +112,7 @@ func (c *campaign) runBatch(ctx context.Context, first uint64, n int) (finished 
 	}()
 	select {
 	case <-all:
+		b.idle = true
 	case <-ctx.Done():
 		b.stop.Store(true)
 		interrupted = true
@@ -91,16 +125,18 @@ func (c *campaign) runBatch(ctx context.Context, first uint64, n int) (finished 
 }
 
 // work runs the worker's share of the batch: seeds w, w+workers, ..., in
-// increasing order, checking the stop flag before each run.
-func (b *batch) work(e *Engine, w, workers int, known map[rule.Name]bool) {
+// increasing order, checking the stop flag before each run. Each run
+// records into the worker's own cov, emptied first, and its result keeps a
+// copy: a Coverage of each run's own would be an allocation per run.
+func (b *batch) work(e *Engine, cov *Coverage, w, workers int, known map[rule.Name]bool) {
 	kept := map[rule.Name]bool{}
+	e.SetCoverage(cov)
 	for i := w; i < len(b.results) && !b.stop.Load(); i += workers {
-		var cov Coverage
-		e.SetCoverage(&cov)
+		*cov = Coverage{}
 		// RunShared: the stream and findings are the engine's until its next
 		// run, so only what the merge keeps is copied (most runs keep none).
 		r := e.RunShared(b.first + uint64(i))
-		b.results[i] = seedResult{steps: r.Steps, cov: cov}
+		b.results[i] = seedResult{steps: r.Steps, cov: *cov}
 		if len(r.Findings) > 0 {
 			b.results[i].findings = slices.Clone(r.Findings)
 		}
@@ -186,6 +222,7 @@ func (c *campaign) merge(finished int) {
 			}
 			if !c.warned[f.Rule] {
 				c.warned[f.Rule] = true
+				c.known = nil
 				c.found = append(c.found, found{seed: seed, f: f, stream: r.stream, steps: r.steps})
 			}
 		}
