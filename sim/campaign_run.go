@@ -47,6 +47,15 @@ type seedResult struct {
 	cov      Coverage // what the run exercised (coverage.go)
 }
 
+// workerCoverage is the Coverage a worker records its run in hand into,
+// written at every move. The padding keeps two workers' coverages off the
+// same cache line, which the two cores would otherwise take from each other
+// at every move.
+type workerCoverage struct {
+	Coverage
+	_ [128]byte
+}
+
 // batch is one round of seeds split among the workers. Each worker stores a
 // result and then marks it done, so the merger reads only finished results,
 // even from workers it has stopped waiting for.
@@ -99,7 +108,7 @@ func (c *campaign) runBatch(ctx context.Context, first uint64, n int) (finished 
 	workers := len(c.engines)
 	for w, e := range c.engines {
 		wg.Add(1)
-		cov := &c.covs[w]
+		cov := &c.covs[w].Coverage
 		go func() {
 			defer wg.Done()
 			b.work(e, cov, w, workers, known)
