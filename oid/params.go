@@ -84,34 +84,33 @@ type restartValues struct {
 	general RestartGeneralAttributes
 }
 
-// restartCache holds the restartValues of the stack's recent contents. It is
-// an array so that a copy of the stack (Clone, a snapshot) has entries of
-// its own to replace, never a shared backing array.
-type restartCache struct {
-	recent [restartCacheSize]*restartValues
-	next   uint8 // the entry the next new values replace: the oldest
-}
+// restartSet holds the restartValues of the stack's recent contents, newest
+// first. A set is never changed once built either: new values come with a
+// new set, so that copies of a stack (Clone, a snapshot) may share one, and
+// the stack grows by one pointer, not by the set.
+type restartSet [restartCacheSize]*restartValues
 
 // restartValues returns the values for the stack as it is now, building
-// them only when no recent entry matches it.
+// them only when no recent ones match it.
 func (s *Stack) restartValues() *restartValues {
 	n := s.Needs()
-	c := &s.restarts
-	for _, v := range c.recent {
-		if v != nil && v.matches(s.Filters, n) {
-			return v
+	if s.restarts != nil {
+		for _, v := range s.restarts {
+			if v != nil && v.matches(s.Filters, n) {
+				return v
+			}
 		}
 	}
-	v := &restartValues{
-		names:   make([]string, len(s.Filters)),
-		general: generalAttributes(n),
-	}
+	v := &restartValues{names: make([]string, len(s.Filters)), general: generalAttributes(n)}
 	for i, f := range s.Filters {
 		v.names[i] = f.Name
 	}
 	v.attrs.General = &v.general
-	c.recent[c.next] = v
-	c.next = (c.next + 1) % restartCacheSize
+	set := &restartSet{v}
+	if s.restarts != nil {
+		copy(set[1:], s.restarts[:]) // the oldest drops out
+	}
+	s.restarts = set
 	return v
 }
 

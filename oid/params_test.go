@@ -174,3 +174,30 @@ func TestRestartParametersSameNamesOtherNeeds(t *testing.T) {
 	require.NoError(t, s.Apply(oid.Edit{Insert: &bigger}))
 	assertDescribes(t, s, s.RestartParameters(true), 0)
 }
+
+// Copies of a stack share its built parameters and are used by goroutines
+// of their own (a check's engines): nothing shared is written, which the
+// race detector checks here.
+func TestRestartParametersOfCopiesInParallel(t *testing.T) {
+	s := newStack(t, qos)
+	s.RestartParameters(true)
+	copies := []*oid.Stack{s.Clone(), s.Clone()}
+	done := make(chan struct{})
+	for _, c := range copies {
+		go func() {
+			defer func() { done <- struct{}{} }()
+			for range 50 {
+				c.RestartParameters(true)
+				_ = c.Apply(oid.Edit{Insert: &vpn})
+				c.RestartParameters(true)
+				_ = c.Apply(oid.Edit{Remove: "vpn"})
+			}
+		}()
+	}
+	for range copies {
+		<-done
+	}
+	for _, c := range copies {
+		assertDescribes(t, c, c.RestartParameters(true), 0)
+	}
+}

@@ -118,7 +118,7 @@ type Stack struct {
 
 	// restarts is derived from the filters, not part of the stack's value:
 	// the restart parameters built for its recent contents (params.go).
-	restarts restartCache
+	restarts *restartSet
 }
 
 // StackError reports why NewStack refused a stack. Field names the offending
