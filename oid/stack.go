@@ -192,8 +192,9 @@ func (s *Stack) FilterNames() []string {
 	return names
 }
 
-// Clone returns a copy that shares nothing with s, so edits to one never
-// show in the other.
+// Clone returns a copy that shares nothing either may change with s, so
+// edits to one never show in the other (the restart parameters they share
+// are never changed).
 func (s *Stack) Clone() *Stack {
 	c := *s
 	if s.Filters != nil {
