@@ -176,7 +176,7 @@ func worthKeeping(fs []rule.Finding, known, kept map[rule.Name]bool) bool {
 // ends; with a coverage goal, until the coverage is complete after Runs or
 // the budget is spent. Its report does not depend on the number of workers.
 func (c *campaign) search(ctx context.Context) {
-	size := len(c.engines) * 32
+	size := len(c.engines) * c.batchRuns()
 	budget := c.opt.Budget()
 	for start := 0; start < budget && c.errRun == nil && !c.goalMet(); start += size {
 		if ctx.Err() != nil {
@@ -194,6 +194,19 @@ func (c *campaign) search(ctx context.Context) {
 			return
 		}
 	}
+}
+
+// batchSteps is about how many steps a worker makes in a batch: 128 runs
+// of 100 steps, some 1.5 ms. Between two batches the workers wait for the
+// last of them, for the merge and to be started again; longer batches make
+// that pause a smaller part of the check, shorter ones stop sooner after the
+// first error and report progress more often.
+const batchSteps = 12_800
+
+// batchRuns is how many runs each worker makes in a batch: batchSteps'
+// worth, from 32 to 128.
+func (c *campaign) batchRuns() int {
+	return min(max(batchSteps/max(c.d.Workload.Steps, 1), 32), 128)
 }
 
 // interrupt marks the check interrupted. Engines may still be busy in
