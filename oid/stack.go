@@ -115,6 +115,10 @@ type Stack struct {
 	// packetFilter is the last OID_GEN_CURRENT_PACKET_FILTER set, which a
 	// later query of the same OID must return.
 	packetFilter uint32
+
+	// restarts is derived from the filters, not part of the stack's value:
+	// the restart parameters built for its recent contents (params.go).
+	restarts *restartSet
 }
 
 // StackError reports why NewStack refused a stack. Field names the offending
@@ -188,8 +192,9 @@ func (s *Stack) FilterNames() []string {
 	return names
 }
 
-// Clone returns a copy that shares nothing with s, so edits to one never
-// show in the other.
+// Clone returns a copy that shares nothing either may change with s, so
+// edits to one never show in the other (the restart parameters they share
+// are never changed).
 func (s *Stack) Clone() *Stack {
 	c := *s
 	if s.Filters != nil {
@@ -199,11 +204,15 @@ func (s *Stack) Clone() *Stack {
 }
 
 // Reset makes s a copy of from without allocating when s's Filters already
-// has room: the simulator restores the stack before every run.
+// has room: the simulator restores the stack before every run. s keeps its
+// own restart parameters, which are checked against the filters before
+// use: a run that goes back to the design's stack then finds them built.
 func (s *Stack) Reset(from *Stack) {
 	filters := append(s.Filters[:0], from.Filters...)
+	restarts := s.restarts
 	*s = *from
 	s.Filters = filters
+	s.restarts = restarts
 }
 
 // String shows the stack bottom to top with each layer's data/context needs:

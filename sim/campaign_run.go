@@ -47,6 +47,15 @@ type seedResult struct {
 	cov      Coverage // what the run exercised (coverage.go)
 }
 
+// workerCoverage is the Coverage a worker records its run in hand into,
+// written at every move. The padding keeps two workers' coverages off the
+// same cache line, which the two cores would otherwise take from each other
+// at every move.
+type workerCoverage struct {
+	Coverage
+	_ [128]byte
+}
+
 // batch is one round of seeds split among the workers. Each worker stores a
 // result and then marks it done, so the merger reads only finished results,
 // even from workers it has stopped waiting for.
@@ -55,6 +64,30 @@ type batch struct {
 	results []seedResult
 	done    []atomic.Bool
 	stop    atomic.Bool
+	// idle is set once every worker has returned: only then may the next
+	// batch reuse this one's memory (nextBatch).
+	idle bool
+}
+
+// nextBatch returns an empty batch of n seeds from first, in the memory of
+// the last one when its workers are all done with it. An interrupted batch
+// may still be written by a worker, but the check stops after it anyway.
+func (c *campaign) nextBatch(first uint64, n int) *batch {
+	b := c.pending
+	if b == nil || !b.idle || cap(b.results) < n {
+		return &batch{first: first, results: make([]seedResult, n), done: make([]atomic.Bool, n)}
+	}
+	// The merge kept copies of what it needed: the findings and streams
+	// it holds are slices of their own, not the results array.
+	b.first, b.idle = first, false
+	b.results = b.results[:n]
+	clear(b.results)
+	b.done = b.done[:n]
+	for i := range b.done {
+		b.done[i].Store(false)
+	}
+	b.stop.Store(false)
+	return b
 }
 
 // runBatch runs n seeds from first on the campaign's engines and returns how
@@ -62,14 +95,23 @@ type batch struct {
 // ends: workers then stop before their next run and are left to finish the
 // one in hand on their own, so the engines must not be used again.
 func (c *campaign) runBatch(ctx context.Context, first uint64, n int) (finished int, interrupted bool) {
-	b := &batch{first: first, results: make([]seedResult, n), done: make([]atomic.Bool, n)}
-	known := maps.Clone(c.warned) // workers read a copy: the merger may change c.warned
+	b := c.nextBatch(first, n)
+	if c.known == nil {
+		// Workers read a copy: the merger may change c.warned. It is
+		// made again only after a change, never written once made.
+		c.known = maps.Clone(c.warned)
+	}
+	known := c.known
 	var wg sync.WaitGroup
+	// Read here, not in the workers: an interrupt clears c.engines while
+	// a late worker may not have started yet.
+	workers := len(c.engines)
 	for w, e := range c.engines {
 		wg.Add(1)
+		cov := &c.covs[w].Coverage
 		go func() {
 			defer wg.Done()
-			b.work(e, w, len(c.engines), known)
+			b.work(e, cov, w, workers, known)
 		}()
 	}
 	all := make(chan struct{})
@@ -79,6 +121,7 @@ func (c *campaign) runBatch(ctx context.Context, first uint64, n int) (finished 
 	}()
 	select {
 	case <-all:
+		b.idle = true
 	case <-ctx.Done():
 		b.stop.Store(true)
 		interrupted = true
@@ -91,16 +134,18 @@ func (c *campaign) runBatch(ctx context.Context, first uint64, n int) (finished 
 }
 
 // work runs the worker's share of the batch: seeds w, w+workers, ..., in
-// increasing order, checking the stop flag before each run.
-func (b *batch) work(e *Engine, w, workers int, known map[rule.Name]bool) {
+// increasing order, checking the stop flag before each run. Each run
+// records into the worker's own cov, emptied first, and its result keeps a
+// copy: a Coverage of each run's own would be an allocation per run.
+func (b *batch) work(e *Engine, cov *Coverage, w, workers int, known map[rule.Name]bool) {
 	kept := map[rule.Name]bool{}
+	e.SetCoverage(cov)
 	for i := w; i < len(b.results) && !b.stop.Load(); i += workers {
-		var cov Coverage
-		e.SetCoverage(&cov)
+		*cov = Coverage{}
 		// RunShared: the stream and findings are the engine's until its next
 		// run, so only what the merge keeps is copied (most runs keep none).
 		r := e.RunShared(b.first + uint64(i))
-		b.results[i] = seedResult{steps: r.Steps, cov: cov}
+		b.results[i] = seedResult{steps: r.Steps, cov: *cov}
 		if len(r.Findings) > 0 {
 			b.results[i].findings = slices.Clone(r.Findings)
 		}
@@ -131,7 +176,7 @@ func worthKeeping(fs []rule.Finding, known, kept map[rule.Name]bool) bool {
 // ends; with a coverage goal, until the coverage is complete after Runs or
 // the budget is spent. Its report does not depend on the number of workers.
 func (c *campaign) search(ctx context.Context) {
-	size := len(c.engines) * 32
+	size := len(c.engines) * c.batchRuns()
 	budget := c.opt.Budget()
 	for start := 0; start < budget && c.errRun == nil && !c.goalMet(); start += size {
 		if ctx.Err() != nil {
@@ -149,6 +194,19 @@ func (c *campaign) search(ctx context.Context) {
 			return
 		}
 	}
+}
+
+// batchSteps is about how many steps a worker makes in a batch: 128 runs
+// of 100 steps, some 1.5 ms. Between two batches the workers wait for the
+// last of them, for the merge and to be started again; longer batches make
+// that pause a smaller part of the check, shorter ones stop sooner after the
+// first error and report progress more often.
+const batchSteps = 12_800
+
+// batchRuns is how many runs each worker makes in a batch: batchSteps'
+// worth, from 32 to 128.
+func (c *campaign) batchRuns() int {
+	return min(max(batchSteps/max(c.d.Workload.Steps, 1), 32), 128)
 }
 
 // interrupt marks the check interrupted. Engines may still be busy in
@@ -186,6 +244,7 @@ func (c *campaign) merge(finished int) {
 			}
 			if !c.warned[f.Rule] {
 				c.warned[f.Rule] = true
+				c.known = nil
 				c.found = append(c.found, found{seed: seed, f: f, stream: r.stream, steps: r.steps})
 			}
 		}

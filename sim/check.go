@@ -119,9 +119,11 @@ type campaign struct {
 	d       Design
 	opt     CheckOptions
 	engines []*Engine
+	covs    []workerCoverage // by engine: what its worker's run in hand exercised
 	pending *batch
 	warned  map[rule.Name]bool
-	found   []found // warnings, first of each rule, in seed order
+	known   map[rule.Name]bool // the workers' copy of warned, nil once stale
+	found   []found            // warnings, first of each rule, in seed order
 	errRun  *found
 	rep     Report
 }
@@ -149,6 +151,7 @@ func Check(ctx context.Context, d Design, opt CheckOptions) (Report, error) {
 	c := &campaign{d: d, opt: opt, warned: map[rule.Name]bool{},
 		rep: Report{Name: d.Name, File: d.File, Findings: []FindingReport{}, Coverage: NewCoverage()}}
 	c.engines = make([]*Engine, opt.workerCount())
+	c.covs = make([]workerCoverage, len(c.engines))
 	for i := range c.engines {
 		c.engines[i] = NewEngine(d)
 	}

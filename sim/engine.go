@@ -75,6 +75,12 @@ type Engine struct {
 // NewEngine returns an engine for d.
 func NewEngine(d Design) *Engine {
 	e := &Engine{d: d, stack: d.Stack.Clone()}
+	if d.New != nil {
+		// The engine's own copy of the design reuses its instances from
+		// one run to the next (instances.go). It is wiring for new runs,
+		// kept in the factory: no run state that a snapshot must copy.
+		e.d.New = (&instances{make: d.New}).next
+	}
 	e.ch.w = d.Workload
 	e.ch.completes = d.Stack.Completes
 	e.b = binding.New(e.stack, &e.ch)
