@@ -216,6 +216,9 @@ func (e *Engine) afterMove(workRan bool) {
 	if e.editing && e.b.State() == fsm.Paused && !e.b.Busy() {
 		e.editing = false
 		e.applyChange()
+		// The restart is a new operation: the idle ticks the pause spent
+		// waiting in this move are not the restart's.
+		e.idle = 0
 	}
 	out := e.b.Outstanding()
 	waiting := out.PnP != 0 || out.BindPending || out.UnbindPending || out.InCallback

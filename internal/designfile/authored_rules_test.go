@@ -217,3 +217,29 @@ func TestHoldForRead(t *testing.T) {
 	require.True(t, ok)
 	require.Equal(t, "protocol.receive.resources", field)
 }
+
+// The correct settings draw nothing in 100,000 runs each when NDISSIM_LONG=1
+// (CI's long job); ndissim check's 2,000 are TestAuthoredRules's.
+func TestAuthoredCorrectSettingsLong(t *testing.T) {
+	if os.Getenv("NDISSIM_LONG") != "1" {
+		t.Skip("set NDISSIM_LONG=1 for 100,000 runs of each correct setting")
+	}
+	for _, c := range authoredRules {
+		rep, err := sim.Check(context.Background(), withSettings(t, c.correct), sim.CheckOptions{Seed: sim.DefaultSeed, Runs: 100_000})
+		require.NoError(t, err)
+		for _, f := range rep.Findings {
+			require.Fail(t, "false alarm", "{%s}: %s (%s) at seed %d: %s", c.correct, f.Rule, f.Severity, f.Seed, f.Message)
+		}
+	}
+}
+
+// A restart that a stack edit starts in the same move as the pause it
+// follows completes has its own watchdog count: the ticks the pause spent
+// polling are not the restart's. Seed 11840 had the restart, pended for a
+// pool rebuild that failed once, declared overdue one tick after it began.
+func TestRestartAfterPolledPauseIsNotOverdue(t *testing.T) {
+	t.Parallel()
+	rep, err := sim.Check(context.Background(), withSettings(t, "lifecycle: {pause: {wait: sleep}}"), sim.CheckOptions{Seed: 11840, Runs: 1})
+	require.NoError(t, err)
+	require.Empty(t, ruleSet(rep))
+}
