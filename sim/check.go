@@ -216,6 +216,12 @@ func (c *campaign) shrink(f found, stop *atomic.Bool) shrunkRun {
 		stream, minimal = e.shrinkFunc(stream, failing, ShrinkBudget, stop.Load)
 	}
 	res := e.Replay(stream, true)
+	if stream == nil {
+		// A run that broke its rule before its first choice (at bind, say)
+		// has an empty stream; it is still a trace to save and replay, and
+		// nil means "not kept" to explain.
+		stream = []uint32{}
+	}
 	return shrunkRun{stream: stream, steps: res.Steps, minimal: minimal, lines: res.Lines}
 }
 

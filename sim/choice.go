@@ -32,6 +32,11 @@ func (c *chooser) seed(seed uint64) {
 }
 
 func (c *chooser) replayFrom(stream []uint32) {
+	if stream == nil {
+		// An empty stream is still a replay (of a run that drew nothing),
+		// never a draw from the generator's leftover state.
+		stream = []uint32{}
+	}
 	c.replay, c.pos, c.stream = stream, 0, c.stream[:0]
 }
 

@@ -137,7 +137,9 @@ func (e *Engine) runShared(seed uint64, trace bool) Result {
 	n := 0
 	for ; !e.b.Halted() && e.broken == nil; n++ {
 		if e.ch.replay != nil {
-			if e.ch.exhausted() {
+			// The first move runs even on an empty stream: the bind draws
+			// nothing, and a rule it breaks has a trace of no choices.
+			if e.ch.exhausted() && n > 0 {
 				break
 			}
 		} else if n >= steps {

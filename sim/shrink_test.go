@@ -73,3 +73,20 @@ func TestShrinkFastBudget(t *testing.T) {
 	require.False(t, minimal)
 	require.True(t, failing(e.Replay(s, false)))
 }
+
+// A rule broken at bind has a trace of no choices: an empty stream, or
+// nil, replays the bind and nothing more, whatever ran on the engine before.
+func TestEmptyStreamReplaysTheBind(t *testing.T) {
+	g, ok := sim.Lookup("broken-context-12")
+	require.True(t, ok)
+	e := sim.NewEngine(g.Design())
+	first := e.Run(1)
+	require.Len(t, first.Findings, 1)
+	for _, stream := range [][]uint32{{}, nil} {
+		e.Run(7) // leaves the generator somewhere else
+		res := e.Replay(stream, false)
+		require.Equal(t, 1, res.Steps)
+		require.Empty(t, res.Stream)
+		require.Equal(t, first.Findings, res.Findings)
+	}
+}

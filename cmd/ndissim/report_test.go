@@ -554,3 +554,16 @@ func TestDesignsJSON(t *testing.T) {
 	require.Equal(t, "PoolContextAlignment", byName["broken-context-12"])
 	require.Contains(t, out, "e1000 < qos", "no HTML escapes")
 }
+
+// A rule broken at bind, before the run draws any choice, still gets a
+// trace file (of an empty stream) and a replay command that reproduces it.
+func TestFindingAtBindSavesAReplayableTrace(t *testing.T) {
+	dir := t.TempDir()
+	code, out, _ := ndissim(t, "check", "--design", "broken-context-12", "--runs", "5", "--out", dir)
+	require.Equal(t, exitFindings, code)
+	trace := filepath.Join(dir, "broken-context-12-1-PoolContextAlignment.trace")
+	require.Contains(t, out, "replay: ndissim replay "+trace)
+	code, out, errs := ndissim(t, "replay", trace)
+	require.Equal(t, exitFindings, code, errs)
+	require.Contains(t, out, "reproduced: PoolContextAlignment (error) in Opening at step 1")
+}
