@@ -9,14 +9,15 @@ import (
 
 // BenchmarkRun measures complete runs (bind to unbind) of the demo design
 // at 100 steps; steps/s and ns/step are reported beside ns/run.
-func BenchmarkRun(b *testing.B) { benchmarkRuns(b, 100) }
+func BenchmarkRun(b *testing.B) { benchmarkRuns(b, demo(b), 100) }
 
 // BenchmarkLongRun measures steps in a long run, where bind and unbind
 // weigh little.
-func BenchmarkLongRun(b *testing.B) { benchmarkRuns(b, 10_000) }
+func BenchmarkLongRun(b *testing.B) { benchmarkRuns(b, demo(b), 10_000) }
 
-func benchmarkRuns(b *testing.B, stepsPerRun int) {
-	d := demo(b)
+// benchmarkRuns measures complete runs of d, stepsPerRun steps each, one
+// seed after another, as a check's worker runs them.
+func benchmarkRuns(b *testing.B, d sim.Design, stepsPerRun int) {
 	d.Workload.Steps = stepsPerRun
 	e := sim.NewEngine(d)
 	steps := 0

@@ -8,138 +8,57 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/ndissim/ndissim/binding"
+	"github.com/ndissim/ndissim/designkit"
 	"github.com/ndissim/ndissim/oid"
 	"github.com/ndissim/ndissim/pool"
 	"github.com/ndissim/ndissim/rule"
 	"github.com/ndissim/ndissim/sim"
 )
 
-// poller waits as the sample driver does: its pause handler polls the
-// count of sends in flight with NdisMSleep and returns SUCCESS, and its
-// unbind waits on an event for a pended close. stuck never stops polling.
-type poller struct {
-	pool    pool.NBLPool
-	running bool
-	pending int
-	closed  binding.Event
-	stuck   bool
-	// pend makes it the pend-and-complete design instead: the same protocol
-	// without a wait, for the benchmark's baseline.
-	pend    bool
-	pausing binding.PnPEvent
+// The waiting design is designkit's skeleton with Config.Wait: it waits as
+// the sample driver does, its bind on an event for a pended open, its pause
+// polling the count of sends in flight with NdisMSleep until it can return
+// SUCCESS, its unbind on an event for a pended close. Its twin is the same
+// skeleton without Wait, which pends those and completes them from its work
+// item, so that the two do the same work and differ only in how they wait.
+func waitConfig(wait bool) designkit.Config {
+	c := designkit.DefaultConfig()
+	c.Wait = wait
+	return c
 }
 
-func (q *poller) BindAdapter(nd *binding.NDIS, _ oid.BindParameters) binding.Status {
-	*q = poller{stuck: q.stuck, pend: q.pend}
-	q.pool = nd.AllocateNetBufferListPool(pool.NBLPoolParameters{AllocateNetBuffer: true, ContextSize: 16})
-	if q.pool.IsNull() {
-		return binding.StatusResources
-	}
-	st := nd.OpenAdapter()
-	if st != binding.StatusSuccess && st != binding.StatusPending {
-		nd.FreeNetBufferListPool(q.pool)
-	}
-	return st
+// stuckPoller is the waiting design with a lost count: it frees each
+// completed send but never counts it done, so a pause that finds a send in
+// flight polls for it forever.
+type stuckPoller struct{ designkit.Base }
+
+func (p *stuckPoller) SendNetBufferListsComplete(nd *binding.NDIS, nbl pool.NBL, _ binding.Status, _ binding.SendCompleteFlags) {
+	p.FreeSend(nd, nbl)
 }
 
-func (q *poller) OpenAdapterComplete(nd *binding.NDIS, st binding.Status) {
-	if st != binding.StatusSuccess {
-		nd.FreeNetBufferListPool(q.pool)
-	}
-	nd.CompleteBindAdapter(st)
+// waitingDesign, pendedDesign and stuckDesign are the three on a bare NIC.
+func waitingDesign(t testing.TB) sim.Design {
+	return pollerOf(t, "poller", designkit.Protocol(waitConfig(true)))
 }
 
-func (q *poller) NetPnPEvent(nd *binding.NDIS, ev binding.PnPEvent) binding.Status {
-	if ev.Kind == binding.NetEventRestart {
-		q.running = true
-		return binding.StatusSuccess
-	}
-	q.running = false
-	if q.pend && q.pending > 0 {
-		q.pausing = ev
-		return binding.StatusPending // WorkItem completes it
-	}
-	for q.pending > 0 || q.stuck {
-		nd.Sleep(100_000) // NdisMSleep(100 ms)
-	}
-	return binding.StatusSuccess
+func pendedDesign(t testing.TB) sim.Design {
+	return pollerOf(t, "pended-poller", designkit.Protocol(waitConfig(false)))
 }
 
-func (q *poller) UnbindAdapter(nd *binding.NDIS) binding.Status {
-	nd.InitializeEvent(&q.closed)
-	if nd.CloseAdapter() == binding.StatusPending {
-		if q.pend {
-			return binding.StatusPending // CloseAdapterComplete completes it
-		}
-		nd.WaitEvent(&q.closed, 0)
-	}
-	nd.FreeNetBufferListPool(q.pool)
-	return binding.StatusSuccess
+func stuckDesign(t testing.TB) sim.Design {
+	return pollerOf(t, "stuck-poller", func() binding.Protocol { return &stuckPoller{designkit.New(waitConfig(true))} })
 }
 
-func (q *poller) CloseAdapterComplete(nd *binding.NDIS) {
-	if q.pend {
-		nd.FreeNetBufferListPool(q.pool)
-		nd.CompleteUnbindAdapter()
-		return
-	}
-	nd.SetEvent(&q.closed)
-}
-
-func (q *poller) SendNetBufferListsComplete(nd *binding.NDIS, nbl pool.NBL, _ binding.Status, _ binding.SendCompleteFlags) {
-	nd.FreeNetBufferList(nbl)
-	q.pending--
-}
-
-func (q *poller) ReceiveNetBufferLists(nd *binding.NDIS, nbls []pool.NBL, flags binding.ReceiveFlags) {
-	if flags&binding.ReceiveResources != 0 {
-		return
-	}
-	for _, nbl := range nbls {
-		nd.ReturnNetBufferLists(nbl, 0)
-	}
-}
-
-func (q *poller) OidRequestComplete(*binding.NDIS, oid.Request, oid.Result) {}
-
-func (q *poller) Write(nd *binding.NDIS, bytes uint32) {
-	if !q.running {
-		return
-	}
-	nbl := nd.AllocateNetBufferAndNetBufferList(q.pool, 16, 0, 1, 0, bytes)
-	if nbl.IsNull() {
-		return
-	}
-	q.pending++
-	nd.SetSourceHandle(nbl)
-	nd.SendNetBufferLists(nbl, 0)
-}
-
-func (q *poller) WorkItem(nd *binding.NDIS) {
-	if q.pausing.ID != 0 && q.pending == 0 {
-		ev := q.pausing
-		q.pausing = binding.PnPEvent{}
-		nd.CompleteNetPnPEvent(ev, binding.StatusSuccess)
-	}
-}
-
-func pollerDesign(t testing.TB, stuck bool) sim.Design { return pollerOf(t, poller{stuck: stuck}) }
-
-func pollerOf(t testing.TB, q poller) sim.Design {
+func pollerOf(t testing.TB, name string, newProto func() binding.Protocol) sim.Design {
 	st, err := oid.NewStack(oid.MAA64, oid.Layer{Name: "nic"})
 	require.NoError(t, err)
-	name := map[bool]string{true: "stuck-poller", false: "poller"}[q.stuck]
-	if q.pend {
-		name = "pended-poller"
-	}
-	return sim.Design{Name: name, Stack: st, Protocol: name, Workload: sim.DefaultWorkload, Source: []byte(name),
-		New: func() binding.Protocol { c := q; return &c }}
+	return sim.Design{Name: name, Stack: st, Protocol: name, Workload: sim.DefaultWorkload, Source: []byte(name), New: newProto}
 }
 
 // A pause that polls with NdisMSleep and an unbind that waits for its close
 // are correct: while they wait, NDIS completes the sends and the close.
 func TestWaitingDesignDrawsNoFinding(t *testing.T) {
-	e := sim.NewEngine(pollerDesign(t, false))
+	e := sim.NewEngine(waitingDesign(t))
 	waited := 0
 	for seed := uint64(1); seed <= 2000; seed++ {
 		r := e.Run(seed)
@@ -157,61 +76,67 @@ func TestWaitingDesignDrawsNoFinding(t *testing.T) {
 // A wait nothing can satisfy ends in the watchdog of the operation that
 // waits, with its trace, never in a hang of the simulator.
 func TestUnsatisfiableWaitIsTheWatchdogs(t *testing.T) {
-	e := sim.NewEngine(pollerDesign(t, true))
+	e := sim.NewEngine(stuckDesign(t))
 	for seed := uint64(1); seed <= 200; seed++ {
 		r := e.Run(seed)
 		f := r.Err()
 		if f == nil {
-			continue // no pause reached in this run
+			continue // no pause found a send in flight in this run
 		}
 		require.Equal(t, rule.PauseNotCompleted, f.Rule, f.Error())
 		require.Contains(t, f.Message, "blocked in a wait")
 		return
 	}
-	t.Fatal("no run paused")
+	t.Fatal("no pause found a send in flight")
 }
 
 // Waits are deterministic: the same seed gives the same stream and trace,
-// and a check gives the same report with one worker or two.
+// the stream of a run that waited replays to the same trace, and a check
+// gives the same report with one worker or two.
 func TestWaitsAreDeterministic(t *testing.T) {
-	d := pollerDesign(t, false)
+	d := waitingDesign(t)
 	a, b := sim.NewEngine(d).Trace(11), sim.NewEngine(d).Trace(11)
 	require.Equal(t, a.Stream, b.Stream)
 	require.Equal(t, a.Lines, b.Lines)
-	replayed := sim.NewEngine(d).Replay(a.Stream, true)
-	require.Equal(t, a.Lines, replayed.Lines)
 
-	one, err := sim.Check(context.Background(), pollerDesign(t, true), sim.CheckOptions{Seed: 1, Runs: 64, Workers: 1})
+	// The replay is of a run a finding ended, the run a trace file keeps: a
+	// replay takes moves until its stream runs out, so the choices a
+	// complete run draws in its teardown would be taken as more moves.
+	stuck := sim.NewEngine(stuckDesign(t))
+	for seed := uint64(1); ; seed++ {
+		require.LessOrEqual(t, seed, uint64(200), "no run of the stuck design found a send in flight at a pause")
+		if a = stuck.Trace(seed); a.Err() == nil {
+			continue
+		}
+		replayed := sim.NewEngine(stuckDesign(t)).Replay(a.Stream, true)
+		require.Equal(t, a.Lines, replayed.Lines, "seed %d", seed)
+		require.Equal(t, a.Findings, replayed.Findings, "seed %d", seed)
+		require.Contains(t, strings.Join(replayed.Lines, "\n"), "NdisMSleep", "seed %d", seed)
+		break
+	}
+
+	one, err := sim.Check(context.Background(), stuckDesign(t), sim.CheckOptions{Seed: 1, Runs: 64, Workers: 1})
 	require.NoError(t, err)
-	two, err := sim.Check(context.Background(), pollerDesign(t, true), sim.CheckOptions{Seed: 1, Runs: 64, Workers: 2})
+	two, err := sim.Check(context.Background(), stuckDesign(t), sim.CheckOptions{Seed: 1, Runs: 64, Workers: 2})
 	require.NoError(t, err)
 	require.Equal(t, one, two)
 	require.NotEmpty(t, one.Findings)
 }
 
-// What a wait costs: the same protocol, once waiting in its pause and
+// What a wait costs: the same skeleton, once waiting in its bind, pause and
 // unbind (BenchmarkRunWaiting) and once pending them and completing them
-// from a work item (BenchmarkRunPended), complete runs of 100 steps each.
-func BenchmarkRunWaiting(b *testing.B) { benchmarkPoller(b, poller{}) }
-func BenchmarkRunPended(b *testing.B)  { benchmarkPoller(b, poller{pend: true}) }
+// from its work item (BenchmarkRunPended), complete runs of 100 steps each.
+func BenchmarkRunWaiting(b *testing.B) {
+	benchmarkRuns(b, waitingDesign(b), 100)
+}
 
-func benchmarkPoller(b *testing.B, q poller) {
-	d := pollerOf(b, q)
-	d.Workload.Steps = 100
-	e := sim.NewEngine(d)
-	steps := 0
-	b.ReportAllocs()
-	seed := uint64(0)
-	for b.Loop() {
-		seed++
-		steps += e.Run(seed).Steps
-	}
-	b.ReportMetric(float64(steps)/b.Elapsed().Seconds(), "steps/s")
+func BenchmarkRunPended(b *testing.B) {
+	benchmarkRuns(b, pendedDesign(b), 100)
 }
 
 // The pend-and-complete twin is correct too.
 func TestPendedPollerDrawsNoFinding(t *testing.T) {
-	e := sim.NewEngine(pollerOf(t, poller{pend: true}))
+	e := sim.NewEngine(pendedDesign(t))
 	for seed := uint64(1); seed <= 2000; seed++ {
 		require.Empty(t, e.Run(seed).Findings, "seed %d", seed)
 	}
