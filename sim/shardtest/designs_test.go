@@ -6,115 +6,58 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/ndissim/ndissim/binding"
+	"github.com/ndissim/ndissim/designkit"
 	"github.com/ndissim/ndissim/oid"
 	"github.com/ndissim/ndissim/pool"
 	"github.com/ndissim/ndissim/sim"
 )
 
-// sender is a small protocol: it opens the adapter at bind, sends from an
-// NBL pool while running, waits for its sends in its pause handler and for
-// its close in its unbind. As it is, it is correct. shallow allocates
-// without the backfill the stack below needs (a warning on many sends);
-// doubleFreeAt frees the NBL of that send completion twice (an error).
+// sender is designkit's skeleton waiting in place as the sample driver
+// does (Config.Wait): its pause polls its sends with NdisMSleep, its unbind
+// waits for its close. As it is, it is correct. Each knob replaces one
+// behaviour, so that one design gives a check warnings and an error at
+// seeds of its own:
+//   - shallow sizes every send by the needs the bind parameters gave and
+//     ignores the restart's, which a filter inserted mid-run raises (two
+//     warnings, on many runs);
+//   - doubleFreeAt frees the NBL of its send completion of that number
+//     twice (an error; 0: never);
+//   - failPauses fails a pause that finds this many sends or more in
+//     flight (0: never), after waiting for them (a warning, and rarer).
 type sender struct {
-	pool    pool.NBLPool
-	running bool
-	pending int
-	closed  binding.Event
-
+	designkit.Base
 	shallow      bool
-	doubleFreeAt int // 0: never
-	completions  int
-	// failPauses fails a pause that finds this many sends or more in
-	// flight (0: never), after waiting for them: a warning, and rarer.
-	failPauses int
+	doubleFreeAt int
+	failPauses   int
+	completions  int // send completions in this binding
 }
 
-func (p *sender) BindAdapter(nd *binding.NDIS, _ oid.BindParameters) binding.Status {
-	*p = sender{shallow: p.shallow, doubleFreeAt: p.doubleFreeAt, failPauses: p.failPauses}
-	p.pool = nd.AllocateNetBufferListPool(pool.NBLPoolParameters{AllocateNetBuffer: true, ContextSize: 16})
-	if p.pool.IsNull() {
-		return binding.StatusResources
+func (p *sender) Write(nd *binding.NDIS, bytes uint32) {
+	if !p.shallow {
+		p.Base.Write(nd, bytes)
+		return
 	}
-	st := nd.OpenAdapter()
-	if st != binding.StatusSuccess && st != binding.StatusPending {
-		nd.FreeNetBufferListPool(p.pool)
+	if p.Running() {
+		p.SendNew(nd, p.BindNeeds.DataBackfill, p.ContextBackfill(nd, p.BindNeeds), bytes)
 	}
-	return st
 }
 
-func (p *sender) OpenAdapterComplete(nd *binding.NDIS, st binding.Status) {
-	if st != binding.StatusSuccess {
-		nd.FreeNetBufferListPool(p.pool)
-	}
-	nd.CompleteBindAdapter(st)
-}
-
-func (p *sender) NetPnPEvent(nd *binding.NDIS, ev binding.PnPEvent) binding.Status {
-	if ev.Kind == binding.NetEventRestart {
-		p.running = true
-		return binding.StatusSuccess
-	}
-	p.running = false
-	fail := p.failPauses > 0 && p.pending >= p.failPauses
-	for p.pending > 0 {
-		nd.Sleep(100_000)
-	}
-	if fail {
-		return binding.StatusFailure
-	}
-	return binding.StatusSuccess
-}
-
-func (p *sender) UnbindAdapter(nd *binding.NDIS) binding.Status {
-	nd.InitializeEvent(&p.closed)
-	if nd.CloseAdapter() == binding.StatusPending {
-		nd.WaitEvent(&p.closed, 0)
-	}
-	nd.FreeNetBufferListPool(p.pool)
-	return binding.StatusSuccess
-}
-
-func (p *sender) CloseAdapterComplete(nd *binding.NDIS) { nd.SetEvent(&p.closed) }
-
-func (p *sender) SendNetBufferListsComplete(nd *binding.NDIS, nbl pool.NBL, _ binding.Status, _ binding.SendCompleteFlags) {
+func (p *sender) SendNetBufferListsComplete(nd *binding.NDIS, nbl pool.NBL, st binding.Status, flags binding.SendCompleteFlags) {
+	p.Base.SendNetBufferListsComplete(nd, nbl, st, flags)
 	p.completions++
-	nd.FreeNetBufferList(nbl)
 	if p.completions == p.doubleFreeAt {
 		nd.FreeNetBufferList(nbl)
 	}
-	p.pending--
 }
 
-func (p *sender) ReceiveNetBufferLists(nd *binding.NDIS, nbls []pool.NBL, flags binding.ReceiveFlags) {
-	if flags&binding.ReceiveResources != 0 {
-		return
+func (p *sender) NetPnPEvent(nd *binding.NDIS, ev binding.PnPEvent) binding.Status {
+	fail := ev.Kind == binding.NetEventPause && p.failPauses > 0 && p.Sends >= p.failPauses
+	st := p.Base.NetPnPEvent(nd, ev) // a pause waits for the sends first
+	if fail {
+		return binding.StatusFailure
 	}
-	for _, nbl := range nbls {
-		nd.ReturnNetBufferLists(nbl, 0)
-	}
+	return st
 }
-
-func (p *sender) OidRequestComplete(*binding.NDIS, oid.Request, oid.Result) {}
-
-func (p *sender) Write(nd *binding.NDIS, bytes uint32) {
-	if !p.running {
-		return
-	}
-	backfill, context := uint32(128), uint16(64)
-	if p.shallow {
-		backfill = 64 // enough until vpn attaches
-	}
-	nbl := nd.AllocateNetBufferAndNetBufferList(p.pool, 16, context, 1, backfill, bytes)
-	if nbl.IsNull() {
-		return
-	}
-	p.pending++
-	nd.SetSourceHandle(nbl)
-	nd.SendNetBufferLists(nbl, 0)
-}
-
-func (p *sender) WorkItem(*binding.NDIS) {}
 
 // senderDesign is p on a miniport under a filter that needs 32 bytes of
 // backfill, with a second filter inserted mid-run.
@@ -123,6 +66,9 @@ func senderDesign(t testing.TB, name string, p sender) sim.Design {
 	require.NoError(t, err)
 	w := sim.DefaultWorkload
 	w.Steps = 60
+	cfg := designkit.DefaultConfig()
+	cfg.Wait = true
+	p.Base = designkit.New(cfg)
 	return sim.Design{Name: name, Stack: st, Protocol: name, Workload: w, Source: []byte(name),
 		Changes: []oid.Edit{{Insert: &oid.Layer{Name: "vpn", DataBackfill: 64, ContextBackfill: 16}}},
 		New:     func() binding.Protocol { c := p; return &c }}

@@ -12,9 +12,10 @@ import (
 )
 
 // designs are three checks in one: a broken sender whose first error
-// (DoubleFree) comes at seed 70, after two warnings, the first of them at
-// seed 1 and the second at seed 21 and again at 64; a correct sender; and
-// one that draws warnings only, so that every shard runs whole.
+// (DoubleFree) comes at seed 70 and the next at 114, after three warnings,
+// the backfill's two at seed 1 and the failed pause's at seed 21 and again
+// at 64 and 91; a correct sender; and one that draws warnings only, so
+// that every shard runs whole.
 func designs(t testing.TB) []sim.Design {
 	return []sim.Design{
 		senderDesign(t, "broken", sender{shallow: true, failPauses: 5, doubleFreeAt: 30}),
@@ -64,10 +65,10 @@ func TestShardedAndMergedIsTheUnshardedReport(t *testing.T) {
 		runs int
 		ns   []int
 	}{
-		{1, 120, []int{1, 2, 3}},  // the error in the middle shard of 3
-		{30, 90, []int{1, 2, 3}},  // the second warning first met in a later shard
-		{1, 5, []int{7}},          // more shards than seeds: some are empty
-		{100, 40, []int{2, 3, 4}}, // past the error seed: warnings only
+		{1, 120, []int{1, 2, 3}}, // the error in the middle shard of 3
+		{30, 90, []int{1, 2, 3}}, // the failed pause first met in a later shard
+		{1, 5, []int{7}},         // more shards than seeds: some are empty
+		{71, 40, []int{2, 3, 4}}, // past the error seed: warnings only, the failed pause at 91
 	}
 	for _, c := range cases {
 		opt := sim.CheckOptions{Seed: c.seed, Runs: c.runs, Workers: 2, OutDir: out}
