@@ -61,6 +61,9 @@ type Found struct {
 	Replay     string    `json:"replay,omitempty"`
 	Stream     []uint32  `json:"-"`
 	Lines      []string  `json:"-"`
+	// replayed is how many moves the engine's replay of Stream makes (the
+	// trace file's moves): a path's last moves may draw nothing.
+	replayed int
 }
 
 // Explore explores d within opt's bounds.
@@ -141,7 +144,7 @@ func (x *search) findings(ctx context.Context) []Found {
 		stream := append(x.path(h.from, nil), h.seg...)
 		f := Found{Rule: r, Severity: h.f.Severity.String(), Message: h.f.Message, State: h.f.State,
 			Moves: int(x.depth[h.from]) + 1}
-		f.Stream, f.Lines, f.Reproduced = reproduce(x.d, stream, r)
+		f.Stream, f.replayed, f.Lines, f.Reproduced = reproduce(x.d, stream, r)
 		if x.opt.OutDir != "" && ctx.Err() == nil {
 			save(x.d, x.opt.OutDir, &f)
 		}
@@ -154,17 +157,18 @@ func (x *search) findings(ctx context.Context) []Found {
 // and reports whether it breaks r. A path whose last moves draw nothing
 // ends the stream before them; the engine replays only while the stream
 // lasts, so one 0 more (which no draw reads) keeps them.
-func reproduce(d sim.Design, stream []uint32, r rule.Name) ([]uint32, []string, bool) {
+func reproduce(d sim.Design, stream []uint32, r rule.Name) ([]uint32, int, []string, bool) {
 	e := sim.NewEngine(d)
 	for _, s := range [][]uint32{stream, append(stream[:len(stream):len(stream)], 0)} {
 		res := e.Replay(s, true)
 		for _, f := range res.Findings {
 			if f.Rule == r {
-				return s, res.Lines, true
+				return s, res.Steps, res.Lines, true
 			}
 		}
 	}
-	return stream, e.Replay(stream, true).Lines, false
+	res := e.Replay(stream, true)
+	return stream, res.Steps, res.Lines, false
 }
 
 // save writes a finding's trace in check's format.
@@ -172,7 +176,7 @@ func save(d sim.Design, dir string, f *Found) {
 	path := filepath.Join(dir, traceName(d, string(f.Rule)))
 	origin, external := sim.TraceOrigin(d, dir)
 	tf := sim.TraceFile{Version: sim.Version, Design: d.Name, Origin: origin, Hash: sim.DesignHash(d),
-		Rule: f.Rule, Stream: f.Stream, Lines: f.Lines}
+		Rule: f.Rule, Moves: f.replayed, Stream: f.Stream, Lines: f.Lines}
 	if err := sim.WriteFileAtomic(path, tf.Marshal()); err != nil {
 		f.TraceError = err.Error()
 		return

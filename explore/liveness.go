@@ -139,10 +139,11 @@ func (x *search) lasso(start int32, doomed []bool) Lasso {
 	}
 	l.Prefix += len(path) - 1 - l.Cycle
 	stream, cycleAt := x.walk(path, l.Cycle)
-	l.Stream, l.Lines, l.Turns, l.Reproduced = x.unroll(stream, cycleAt, l.Rule)
+	var replayed int
+	l.Stream, replayed, l.Lines, l.Turns, l.Reproduced = x.unroll(stream, cycleAt, l.Rule)
 	l.Moves = l.Prefix + l.Turns*l.Cycle
 	if x.opt.OutDir != "" {
-		f := Found{Rule: l.Rule, Stream: l.Stream, Lines: l.Lines}
+		f := Found{Rule: l.Rule, Stream: l.Stream, Lines: l.Lines, replayed: replayed}
 		save(x.d, x.opt.OutDir, &f)
 		l.Trace, l.TraceError, l.Replay = f.Trace, f.TraceError, f.Replay
 	}
@@ -152,13 +153,13 @@ func (x *search) lasso(start int32, doomed []bool) Lasso {
 // unroll repeats the cycle (stream[cycleAt:]) until the engine's replay
 // reports rule r (its watchdog counts idle ticks), so that the trace file
 // replays as a finding; at most maxTurns turns.
-func (x *search) unroll(stream []uint32, cycleAt int, r rule.Name) ([]uint32, []string, int, bool) {
+func (x *search) unroll(stream []uint32, cycleAt int, r rule.Name) ([]uint32, int, []string, int, bool) {
 	cycle := stream[cycleAt:]
 	out := append([]uint32(nil), stream...)
 	for turns := 1; ; turns++ {
-		s, lines, ok := reproduce(x.d, out, r)
+		s, replayed, lines, ok := reproduce(x.d, out, r)
 		if ok || turns >= maxTurns || len(cycle) == 0 {
-			return s, lines, turns, ok
+			return s, replayed, lines, turns, ok
 		}
 		out = append(out, cycle...)
 	}

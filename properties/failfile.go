@@ -28,10 +28,10 @@ func (c *checker) report(e *sim.Engine, f *failure) {
 	shrunk := e.Replay(stream, true)
 	if !c.same(shrunk, f) { // cannot happen: shrinking keeps only failing streams
 		stream, minimal = f.stream, false
-		shrunk = e.Replay(stream, true)
+		shrunk = e.ReplayMoves(stream, f.steps, true) // the run as drawn
 	}
 	f = c.restate(shrunk, f)
-	err := c.save(w, f, stream, shrunk.Lines)
+	err := c.save(w, f, stream, shrunk.Steps, shrunk.Lines)
 	var b strings.Builder
 	fmt.Fprintf(&b, "ndissim: design %q %s with seed %d (run %d):\n    %s\n", c.d.Name, f.what(), f.seed, f.run, f.msg)
 	shrinkNote := "shrunk, not to a fixpoint: the shrink budget ran out"
@@ -94,10 +94,10 @@ func (c *checker) path(f *failure) string {
 // of the whole system; a killed test still leaves the old file or the new,
 // never a part of one. An fsync would cost every failure milliseconds on a
 // busy disk.
-func (c *checker) save(w *sim.PendingWrite, f *failure, stream []uint32, lines []string) error {
+func (c *checker) save(w *sim.PendingWrite, f *failure, stream []uint32, moves int, lines []string) error {
 	tf := sim.TraceFile{
 		Version: sim.Version, Design: c.d.Name, Origin: sim.Origin(c.d), Hash: sim.DesignHash(c.d),
-		Seed: f.seed, Rule: f.rule, Stream: stream, Lines: lines,
+		Seed: f.seed, Rule: f.rule, Moves: moves, Stream: stream, Lines: lines,
 	}
 	return w.Commit(tf.Marshal())
 }
@@ -137,7 +137,7 @@ func (c *checker) replaySaved() bool {
 		if e == nil {
 			e = newEngine(c.d)
 		}
-		res := e.Replay(tf.Stream, true)
+		res := e.ReplayMoves(tf.Stream, tf.Moves, true)
 		f := c.judge(res)
 		if f == nil {
 			c.t.Logf("ndissim: saved trace %s no longer fails (%s); delete it once the fix is in", path, tf.Rule)

@@ -210,12 +210,13 @@ func (c *campaign) shrink(f found, stop *atomic.Bool) shrunkRun {
 	if stream == nil {
 		stream = e.Run(f.seed).Stream
 	}
-	minimal := false
+	minimal, moves := false, f.steps // the run as drawn: its moves, then its teardown
 	if !c.opt.NoShrink {
 		failing := func(res Result) bool { return hasRule(res.Findings, f.f.Rule) }
 		stream, minimal = e.shrinkFunc(stream, failing, ShrinkBudget, stop.Load)
+		moves = 0 // a shrunk stream's moves are those its replay makes
 	}
-	res := e.Replay(stream, true)
+	res := e.ReplayMoves(stream, moves, true)
 	if stream == nil {
 		// A run that broke its rule before its first choice (at bind, say)
 		// has an empty stream; it is still a trace to save and replay, and
@@ -231,7 +232,7 @@ func (c *campaign) save(fr *FindingReport, stream []uint32) {
 	path := filepath.Join(c.opt.OutDir, TraceName(c.d, fr.Seed, fr.Rule))
 	origin, external := TraceOrigin(c.d, c.opt.OutDir)
 	tf := TraceFile{Version: Version, Design: c.d.Name, Origin: origin, Hash: DesignHash(c.d), Seed: fr.Seed,
-		Rule: fr.Rule, Stream: stream, Lines: fr.Lines, Unshrunk: fr.Unshrunk}
+		Rule: fr.Rule, Moves: fr.ShrunkSteps, Stream: stream, Lines: fr.Lines, Unshrunk: fr.Unshrunk}
 	if err := WriteFileAtomic(path, tf.Marshal()); err != nil {
 		fr.TraceError = err.Error()
 		return

@@ -17,6 +17,9 @@ type chooser struct {
 	rng    *rand.Rand
 	replay []uint32 // nil: draw from rng
 	pos    int
+	// moves, when not 0, is how many moves a replay makes, whatever is
+	// left of its stream; 0 replays moves until the stream ends.
+	moves  int
 	stream []uint32
 	w      Workload
 	// completes is how the miniport completes sends and OID requests.
@@ -28,7 +31,7 @@ func (c *chooser) seed(seed uint64) {
 	if c.rng == nil {
 		c.rng = rand.New(&c.pcg)
 	}
-	c.replay, c.pos, c.stream = nil, 0, c.stream[:0]
+	c.replay, c.pos, c.stream, c.moves = nil, 0, c.stream[:0], 0
 }
 
 func (c *chooser) replayFrom(stream []uint32) {
@@ -37,7 +40,7 @@ func (c *chooser) replayFrom(stream []uint32) {
 		// never a draw from the generator's leftover state.
 		stream = []uint32{}
 	}
-	c.replay, c.pos, c.stream = stream, 0, c.stream[:0]
+	c.replay, c.pos, c.stream, c.moves = stream, 0, c.stream[:0], 0
 }
 
 // exhausted reports whether a replay has used its whole stream.

@@ -111,6 +111,18 @@ func (e *Engine) Replay(stream []uint32, trace bool) Result {
 	return e.run(0, trace)
 }
 
+// ReplayMoves replays stream as the run that drew it: moves moves (0:
+// until the stream ends, as Replay), then the teardown, which draws what
+// is left of the stream. A whole run's stream holds its teardown's choices
+// after its moves' and replays exactly only so; a shrunk stream replays
+// the same either way with the moves its replay made (a trace file's
+// Moves).
+func (e *Engine) ReplayMoves(stream []uint32, moves int, trace bool) Result {
+	e.ch.replayFrom(stream)
+	e.ch.moves = moves
+	return e.run(0, trace)
+}
+
 // Trace runs seed again with a readable trace.
 func (e *Engine) Trace(seed uint64) Result {
 	e.ch.seed(seed)
@@ -136,7 +148,11 @@ func (e *Engine) runShared(seed uint64, trace bool) Result {
 	steps := e.d.Workload.Steps
 	n := 0
 	for ; !e.b.Halted() && e.broken == nil; n++ {
-		if e.ch.replay != nil {
+		if e.ch.moves > 0 {
+			if n >= e.ch.moves {
+				break
+			}
+		} else if e.ch.replay != nil {
 			// The first move runs even on an empty stream: the bind draws
 			// nothing, and a rule it breaks has a trace of no choices.
 			if e.ch.exhausted() && n > 0 {

@@ -1,6 +1,8 @@
 package sim_test
 
 import (
+	"context"
+	"os"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -89,4 +91,47 @@ func TestEmptyStreamReplaysTheBind(t *testing.T) {
 		require.Empty(t, res.Stream)
 		require.Equal(t, first.Findings, res.Findings)
 	}
+}
+
+// A whole run's stream holds its teardown's choices after its moves'. Given
+// the run's moves, a replay makes those moves and then the teardown, and is
+// the run again, byte for byte; replayed until the stream ends, some runs
+// take the teardown's choices as moves (seed 5 of broken-close-not-waited).
+func TestWholeRunReplaysWithItsMoves(t *testing.T) {
+	for _, g := range sim.GoDesigns() {
+		e := sim.NewEngine(g.Design())
+		for seed := uint64(1); seed <= 40; seed++ {
+			r := e.Trace(seed)
+			rr := e.ReplayMoves(r.Stream, r.Steps, true)
+			require.Equal(t, r.Steps, rr.Steps, "%s seed %d", g.Name, seed)
+			require.Equal(t, r.Findings, rr.Findings, "%s seed %d", g.Name, seed)
+			require.Equal(t, r.Lines, rr.Lines, "%s seed %d", g.Name, seed)
+		}
+	}
+	g, ok := sim.Lookup("broken-close-not-waited")
+	require.True(t, ok)
+	e := sim.NewEngine(g.Design())
+	r := e.Run(5)
+	require.NotEqual(t, r.Steps, e.Replay(r.Stream, false).Steps, "the case the moves are for")
+}
+
+// A check that does not shrink saves the run as drawn, with its moves: the
+// trace file replays to the same finding.
+func TestUnshrunkTraceReproduces(t *testing.T) {
+	g, ok := sim.Lookup("broken-close-not-waited")
+	require.True(t, ok)
+	dir := t.TempDir()
+	rep, err := sim.Check(context.Background(), g.Design(), sim.CheckOptions{Seed: 5, Runs: 1, NoShrink: true, OutDir: dir})
+	require.NoError(t, err)
+	require.Len(t, rep.Findings, 1)
+	fr := rep.Findings[0]
+	require.True(t, fr.Unshrunk)
+	data, err := os.ReadFile(fr.Trace)
+	require.NoError(t, err)
+	tf, err := sim.ParseTrace(fr.Trace, data)
+	require.NoError(t, err)
+	require.Equal(t, 200, tf.Moves)
+	res := sim.NewEngine(g.Design()).ReplayMoves(tf.Stream, tf.Moves, false)
+	require.Equal(t, fr.Step, res.Findings[0].Step)
+	require.Equal(t, fr.Rule, res.Findings[0].Rule)
 }

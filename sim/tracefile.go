@@ -14,7 +14,7 @@ import (
 // Version is ndissim's version, stamped into every trace file. A trace
 // replays only on the version that wrote it: another version's simulator
 // may draw a run's choices differently.
-const Version = "0.2.0"
+const Version = "0.3.0"
 
 // TraceFile is a saved run: enough to replay it (the design's origin and
 // hash, the choice stream) and to read it (the lines).
@@ -29,6 +29,10 @@ type TraceFile struct {
 	Hash   string // of the design's Source
 	Seed   uint64
 	Rule   rule.Name
+	// Moves is how many moves the run made: replay makes as many (fewer
+	// if the stream ends first), then the teardown draws the rest of the
+	// stream, as the run did (Engine.ReplayMoves).
+	Moves  int
 	Stream []uint32
 	Lines  []string
 	// Unshrunk says the stream is the run as drawn (the check was
@@ -43,13 +47,14 @@ func DesignHash(d Design) string {
 }
 
 const (
-	traceMagic   = "# ndissim trace v2"
+	traceMagic   = "# ndissim trace v3"
+	traceMagicV2 = "# ndissim trace v2"
 	traceMagicV1 = "# ndissim trace v1"
 	checksumKey  = "checksum: "
 )
 
 // traceFields are the header's keys, one a line, in this order, from line 2.
-var traceFields = []string{"version", "design", "origin", "hash", "seed", "rule", "stream"}
+var traceFields = []string{"version", "design", "origin", "hash", "seed", "rule", "moves", "stream"}
 
 // Marshal renders the trace file. Its last line is a checksum of every byte
 // before it, so that a trace cut short or edited is refused, not replayed as
@@ -63,6 +68,7 @@ func (t TraceFile) Marshal() []byte {
 	fmt.Fprintf(&b, "hash: %s\n", t.Hash)
 	fmt.Fprintf(&b, "seed: %d\n", t.Seed)
 	fmt.Fprintf(&b, "rule: %s\n", t.Rule)
+	fmt.Fprintf(&b, "moves: %d\n", t.Moves)
 	b.WriteString("stream:")
 	for _, v := range t.Stream {
 		b.WriteByte(' ')
@@ -149,7 +155,9 @@ func (p *traceParser) magic() error {
 	case traceMagic:
 		return nil
 	case traceMagicV1:
-		return p.fail(1, "a trace in format v1, written by ndissim 0.1, which has no checksum; this ndissim (%s) reads format v2 only: run check again for a fresh trace", Version)
+		return p.fail(1, "a trace in format v1, written by ndissim 0.1, which has no checksum; this ndissim (%s) reads format v3 only: run check again for a fresh trace", Version)
+	case traceMagicV2:
+		return p.fail(1, "a trace in format v2, written by ndissim 0.2, which does not record its run's moves; this ndissim (%s) reads format v3 only: run check again for a fresh trace", Version)
 	}
 	return p.fail(1, "not an ndissim trace file: expected the first line %q", traceMagic)
 }
@@ -203,6 +211,12 @@ func (p *traceParser) value(n int, key, val string) error {
 			return p.fail(n, "rule: %q is not a rule of the catalogue", truncate(val))
 		}
 		p.t.Rule = rule.Name(val)
+	case "moves":
+		m, err := strconv.ParseUint(val, 10, 32)
+		if err != nil || m > MaxSteps+1 {
+			return p.fail(n, "moves: expected a number of moves from 0 to %d", MaxSteps+1)
+		}
+		p.t.Moves = int(m)
 	case "stream":
 		return p.stream(n, val)
 	}

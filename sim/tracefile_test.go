@@ -19,7 +19,7 @@ import (
 func TestTraceFileRoundTrip(t *testing.T) {
 	for _, origin := range []string{"designs/d.yaml", "", "go:ndisprot", " lead\nnew line.yaml"} {
 		tf := sim.TraceFile{Version: sim.Version, Design: "d", Origin: origin, Hash: "sha256:00", Seed: 9,
-			Rule: rule.DoubleFree, Stream: []uint32{1, 2, 300}, Lines: []string{"    1  NDIS  state Opening", "two\nlines"}}
+			Rule: rule.DoubleFree, Moves: 3, Stream: []uint32{1, 2, 300}, Lines: []string{"    1  NDIS  state Opening", "two\nlines"}}
 		got, err := sim.ParseTrace("t.trace", tf.Marshal())
 		require.NoError(t, err)
 		tf.Lines = nil
@@ -36,7 +36,7 @@ func TestTraceFileRoundTrip(t *testing.T) {
 // reads as a trace that no longer reproduces.
 func TestTraceFileErrorsNameTheLine(t *testing.T) {
 	good := sim.TraceFile{Version: sim.Version, Design: "d", Origin: "o", Hash: "h", Rule: rule.DoubleFree,
-		Stream: []uint32{1, 22, 3}, Lines: []string{"  1  x"}}.Marshal()
+		Moves: 5, Stream: []uint32{1, 22, 3}, Lines: []string{"  1  x"}}.Marshal()
 	at := func(s string) int { return bytes.Index(good, []byte(s)) }
 	swap := func(old, new string) []byte { return bytes.Replace(good, []byte(old), []byte(new), 1) }
 	last := bytes.Count(good, []byte("\n"))
@@ -49,19 +49,22 @@ func TestTraceFileErrorsNameTheLine(t *testing.T) {
 		{"empty", nil, 0, "empty file"},
 		{"not a trace", []byte("hello\n"), 1, "not an ndissim trace"},
 		{"format v1", []byte("# ndissim trace v1\nversion: 0.1.0\n"), 1, "format v1"},
+		{"format v2", []byte("# ndissim trace v2\nversion: 0.2.0\n"), 1, "format v2"},
+		{"moves not a number", swap("moves: 5", "moves: five"), 8, "moves: expected a number"},
+		{"moves missing", swap("moves: 5\n", ""), 8, `expected the field "moves"`},
 		{"cut before rule", good[:at("rule:")], 7, "rule: missing"},
-		{"cut inside stream", good[:at("22")+1], 8, "truncated"},
-		{"cut after stream", good[:at("# the run")], 8, "without its checksum"},
+		{"cut inside stream", good[:at("22")+1], 9, "truncated"},
+		{"cut after stream", good[:at("# the run")], 9, "without its checksum"},
 		{"cut inside checksum", good[:len(good)-5], last, "truncated"},
 		{"emptied stream", swap("stream: 1 22 3", "stream:"), last, "checksum: does not match"},
 		{"swapped rule", swap("DoubleFree", "DoubleFreeNbl"), 7, "not a rule"},
 		{"other rule", swap("rule: DoubleFree", "rule: "+string(rule.PauseWithOutstanding)), last, "damaged or edited"},
 		{"edited comment", swap("  1  x", "  1  y"), last, "checksum"},
-		{"bad choice", swap("stream: 1", "stream: 1 x"), 8, "choice 2"},
-		{"huge choice", swap("stream: 1", "stream: 99999999999"), 8, "32-bit"},
+		{"bad choice", swap("stream: 1", "stream: 1 x"), 9, "choice 2"},
+		{"huge choice", swap("stream: 1", "stream: 99999999999"), 9, "32-bit"},
 		{"unquoted origin", swap(`origin: "o"`, "origin: o"), 4, "double-quoted"},
 		{"fields out of order", swap("seed:", "sead:"), 6, `expected the field "seed"`},
-		{"a field added", swap("# the run", "colour: red\n# the run"), 9, "expected a comment line"},
+		{"a field added", swap("# the run", "colour: red\n# the run"), 10, "expected a comment line"},
 		{"no final newline", good[:len(good)-1], last, "no end"},
 	}
 	for _, c := range cases {

@@ -122,11 +122,12 @@ func TestDamagedTracesAreRefused(t *testing.T) {
 		data []byte
 		want string
 	}{
-		"cut inside stream": {good[:stream+1], ":8: stream: the line has no end"},
+		"cut inside stream": {good[:stream+1], ":9: stream: the line has no end"},
 		"emptied stream":    {edit(string(good), streamLine, "stream:"), ":" + strconv.Itoa(lines) + ": checksum: does not match"},
 		"swapped rule":      {edit(string(good), ruleLine, "rule: DoubleFree"), ":" + strconv.Itoa(lines) + ": checksum"},
 		"other version":     {other, ":2: version"},
 		"format v1":         {[]byte("# ndissim trace v1\nversion: 0.1.0\n"), ":1: a trace in format v1"},
+		"format v2":         {[]byte("# ndissim trace v2\nversion: 0.2.0\n"), ":1: a trace in format v2"},
 	}
 	for name, c := range cases {
 		p := filepath.Join(dir, "damaged.trace")

@@ -106,7 +106,7 @@ func TestFoundTraceReplaysToTheSameFinding(t *testing.T) {
 }
 
 func TestReplayRefusesAnEditedTrace(t *testing.T) {
-	p := writeFile(t, "x.trace", "# ndissim trace v2\nversion: 0.2.0\ndesign: \"d\"\norigin: \"\"\nhash: h\nseed: 1\nrule: NoSuchRule\n")
+	p := writeFile(t, "x.trace", "# ndissim trace v3\nversion: 0.3.0\ndesign: \"d\"\norigin: \"\"\nhash: h\nseed: 1\nrule: NoSuchRule\n")
 	code, _, errs := ndissim(t, "replay", p)
 	require.Equal(t, exitInput, code)
 	require.Contains(t, errs, "x.trace:7")

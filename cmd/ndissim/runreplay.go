@@ -149,7 +149,7 @@ func replayTrace(tracePath, designPath string) (replayed, error) {
 		return replayed{}, inputError{err}
 	}
 	r := replayed{tf: tf, d: d, changed: sim.DesignHash(d) != tf.Hash}
-	r.res = sim.NewEngine(d).Replay(tf.Stream, true)
+	r.res = sim.NewEngine(d).ReplayMoves(tf.Stream, tf.Moves, true)
 	return r, nil
 }
 
