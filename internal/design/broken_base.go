@@ -13,10 +13,12 @@ import (
 // and fires alone; docs/broken-designs.md lists them.
 
 // brokenBase is the correct protocol the broken and legal designs start
-// from. It is designkit.Base under the name the catalogue embeds it by, so
-// that an override reads p.brokenBase.WorkItem, as the catalogue's prose
-// says.
-type brokenBase = designkit.Base
+// from: designkit.Base under the name the catalogue embeds it by, so that
+// an override reads p.brokenBase.WorkItem, as the catalogue's prose says.
+// It is a type of its own rather than another name for the base so that
+// its kit method, which the designs' copies find the base by (clone.go),
+// is promoted to every design that embeds it.
+type brokenBase struct{ designkit.Base }
 
 const (
 	// brokenCtx is the protocol's own per-NBL context (sizeof a pointer
@@ -31,7 +33,7 @@ const (
 	brokenTag pool.Tag = 'B' | 'r'<<8 | 'k'<<16 | 'n'<<24
 )
 
-func newBrokenBase(cfg designkit.Config) brokenBase { return designkit.New(cfg) }
+func newBrokenBase(cfg designkit.Config) brokenBase { return brokenBase{designkit.New(cfg)} }
 
 // defaultBaseConfig is the combined call from a pool with fAllocateNetBuffer.
 func defaultBaseConfig() designkit.Config {

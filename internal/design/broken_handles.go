@@ -192,7 +192,7 @@ func newEmptyFirstNB() binding.Protocol {
 	cfg := separateBaseConfig()
 	cfg.NBLPool.AllocateNetBuffer = true
 	p := newBrokenBase(cfg)
-	return &p
+	return &p.Base
 }
 
 func init() {

@@ -17,7 +17,7 @@ func newContextTwelve() binding.Protocol {
 	cfg := defaultBaseConfig()
 	cfg.NBLPool.ContextSize = 12 // sizeof(SEND_CONTEXT): three ULONGs
 	p := newBrokenBase(cfg)
-	return &p
+	return &p.Base
 }
 
 // newDataPoolWithoutNB asks for a frame buffer with every NBL but leaves
@@ -27,7 +27,7 @@ func newDataPoolWithoutNB() binding.Protocol {
 	cfg.NBLPool.AllocateNetBuffer = false
 	cfg.NBLPool.DataSize = oid.MaxFrameSize + 14
 	p := newBrokenBase(cfg)
-	return &p
+	return &p.Base
 }
 
 // newCombinedNoNB uses the combined call from a pool it still creates the way
@@ -36,7 +36,7 @@ func newCombinedNoNB() binding.Protocol {
 	cfg := defaultBaseConfig()
 	cfg.NBLPool.AllocateNetBuffer = false
 	p := newBrokenBase(cfg)
-	return &p
+	return &p.Base
 }
 
 // newNBOnDataPool creates its NB pool with a DataSize, meant for
@@ -46,7 +46,7 @@ func newNBOnDataPool() binding.Protocol {
 	cfg := separateBaseConfig()
 	cfg.NBPool.DataSize = oid.MaxFrameSize + 14
 	p := newBrokenBase(cfg)
-	return &p
+	return &p.Base
 }
 
 // unroundedBackfill passes ContextBackFillSize straight through as the

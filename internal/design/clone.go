@@ -2,14 +2,13 @@ package design
 
 import "github.com/ndissim/ndissim/binding"
 
-// The built-in designs' copies for the bounded explorer (binding.Cloner):
+// The built-in designs' copies for the bounded explorer (binding.Cloner)
+// and for the check engine's reuse of a run's instance (binding.Copier):
 // every field, with the slices of state copied. Configuration (cfg, the
 // base's Config) is read and never written, so it is shared. A PnP event's
 // restart attributes are NDIS's, read by the design and never written, so
-// they are shared too. ndisprot-pended and the broken designs that wrap
-// designkit.Base and add nothing are copied by binding.CloneProtocol
-// through the base's CloneProtocol; those that add fields have no Cloner
-// and are explored by replay.
+// they are shared too. The designs built on designkit.Base copy themselves
+// through cloneKit and copyKit (clone_kit.go).
 
 func (p *configurable) CloneProtocol() binding.Protocol {
 	c := *p

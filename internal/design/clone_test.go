@@ -61,10 +61,10 @@ func TestClonersKnowEveryReference(t *testing.T) {
 }
 
 // binding.CloneProtocol copies a design that wraps the base and adds
-// nothing, never one that adds a field, nor one whose AfterOpen may be
-// bound to the original.
+// nothing, never one that adds a field and has no copy of its own, nor one
+// whose AfterOpen may be bound to the original.
 func TestCloneProtocolNeverCopiesWhatItDoesNotKnow(t *testing.T) {
-	base := designkit.New(defaultBaseConfig())
+	base := newBrokenBase(defaultBaseConfig())
 	base.Held = make([]pool.NBL, 2)
 	type adds struct {
 		brokenBase
@@ -91,6 +91,14 @@ func TestCloneProtocolNeverCopiesWhatItDoesNotKnow(t *testing.T) {
 	withHook.Config.AfterOpen = func(*binding.NDIS) {}
 	if c := binding.CloneProtocol(&wraps{withHook}); c != nil {
 		t.Errorf("a design with AfterOpen set was copied")
+	}
+	// Nor does a design's own copy (copyKit) take one.
+	if c := binding.CloneProtocol(&pauseEarly{withHook}); c != nil {
+		t.Errorf("a design with AfterOpen set was copied by its own CloneProtocol")
+	}
+	into := &pauseEarly{base}
+	if (&pauseEarly{withHook}).CopyProtocolTo(into) || into.Config.AfterOpen != nil {
+		t.Errorf("a design with AfterOpen set was copied by its own CopyProtocolTo")
 	}
 }
 

@@ -3,7 +3,6 @@ package design
 import (
 	"github.com/ndissim/ndissim/binding"
 	"github.com/ndissim/ndissim/designkit"
-	"github.com/ndissim/ndissim/pool"
 )
 
 // The built-in designs' fingerprints for the bounded explorer
@@ -20,52 +19,108 @@ import (
 // of their own, which a method on brokenBase would silently leave out; the
 // generic walk (binding.StateHash.Value) sees them all.
 
+// Fingerprint is hashed at every transition the explorer makes, so it
+// writes as few words as tell the states apart: the flags and the numbers
+// packed three words' worth, and the handles of the pools that exist. That
+// is about a dozen words where a word or a flag per field took 26 (a flag
+// between two words takes a word of its own in StateHash), and the states
+// it tells apart are the same (TestPackedFingerprintIsAsFineAsWordByWord).
+// The NDIS event's flag is StateHash's to write; the flag after it says how
+// the numbers are written.
 func (p *configurable) Fingerprint(h *binding.StateHash) {
-	h.Bool(p.running())
-	h.Word(uint64(p.Needs.DataBackfill)<<32 | uint64(p.Needs.ContextBackfill))
-	h.Word(uint64(p.PoolNeeds.DataBackfill)<<32 | uint64(p.PoolNeeds.ContextBackfill))
-	pools(h, &p.Pools)
-	h.Word(uint64(p.Sends))
-	nbls(h, p.Held)
-	q := &p.query
-	h.RequestID(q.id)
-	h.Bool(q.pending)
-	h.Bool(q.answered)
-	h.Result(q.res)
+	small, fits := p.smallFields()
+	h.NdisEvent(p.Event)
+	h.Bool(fits)
+	if fits {
+		h.Word(small[0])
+		h.Word(small[1])
+		h.Word(small[2])
+	} else {
+		h.Word(p.flags())
+		p.wideFields(h)
+	}
+	livePools(h, &p.Pools)
+	h.RequestID(p.query.id)
 	h.Event(p.pended)
-	h.Bool(p.Pausing)
-	h.Bool(p.restarting)
-	h.Word(uint64(p.rebuildTries))
-	h.Bool(p.bindWait)
-	// The lifecycle settings' state. The spin lock is left out: it is never
-	// held between callbacks (SpinLockHeldAtReturn halts a run that does).
-	nbls(h, p.Copies)
-	h.Bool(p.binding)
-	h.Bool(p.bindQuery)
-	h.Bool(p.open)
-	h.Word(uint64(len(p.oids)))
+	// The lists' lengths are among the numbers above.
+	for _, n := range p.Held {
+		h.NBL(n)
+	}
+	for _, n := range p.Copies {
+		h.NBL(n)
+	}
 	for _, id := range p.oids {
 		h.RequestID(id)
 	}
-	h.Bool(p.CloseWait)
-	h.Bool(p.Closed)
-	h.NdisEvent(p.Event)
-	h.Bool(p.Waiting)
-	h.Bool(p.OpenDone)
+}
+
+// flags are the protocol's flags, a bit each, with which pools
+// are NULL. The spin lock is left out: it is never held between callbacks
+// (SpinLockHeldAtReturn halts a run that does).
+func (p *configurable) flags() uint64 {
+	var f uint64
+	for i, on := range [...]bool{
+		p.running(), p.query.pending, p.query.answered, p.Pausing, p.restarting, p.bindWait,
+		p.binding, p.bindQuery, p.open, p.CloseWait, p.Closed, p.Waiting, p.OpenDone,
+		p.ReadPending, // a read waits for a receive (receive.keep: hold-for-read)
+		p.NBLPool.IsNull(), p.NBPool.IsNull(), p.ReceivePool.IsNull(),
+	} {
+		if on {
+			f |= 1 << i
+		}
+	}
+	return f
+}
+
+// smallFields packs the numbers of the configurable protocol's state into
+// three words, 16 or 8 bits each, with the flags, and reports whether every
+// number fits its lanes. They nearly always do (backfills of a few hundred
+// bytes, a few sends and requests); a state where one does not is written
+// in full by wideFields, and the flag written before says which, so that
+// no two states share their words either way.
+func (p *configurable) smallFields() ([3]uint64, bool) {
+	r := &p.query.res
+	n16 := uint64(p.Needs.DataBackfill | p.Needs.ContextBackfill | p.PoolNeeds.DataBackfill | p.PoolNeeds.ContextBackfill |
+		r.Needs.DataBackfill | r.Needs.ContextBackfill | r.Value)
+	sends, tries, held := uint64(p.Sends), uint64(p.rebuildTries), uint64(len(p.Held))
+	copies, oids := uint64(len(p.Copies)), uint64(len(p.oids))
+	if n16>>16 != 0 || (sends|tries|held|copies|oids)>>8 != 0 {
+		return [3]uint64{}, false
+	}
+	return [3]uint64{
+		uint64(p.Needs.DataBackfill) | uint64(p.Needs.ContextBackfill)<<16 |
+			uint64(p.PoolNeeds.DataBackfill)<<32 | uint64(p.PoolNeeds.ContextBackfill)<<48,
+		uint64(r.Needs.DataBackfill) | uint64(r.Needs.ContextBackfill)<<16 | uint64(r.Value)<<32 |
+			uint64(r.Status)<<48 | uint64(p.OpenStatus)<<56,
+		sends | tries<<8 | held<<16 | copies<<24 | oids<<32 | p.flags()<<40,
+	}, true
+}
+
+// wideFields writes the numbers smallFields packs, a word or a pair each.
+func (p *configurable) wideFields(h *binding.StateHash) {
+	h.Word(uint64(p.Needs.DataBackfill)<<32 | uint64(p.Needs.ContextBackfill))
+	h.Word(uint64(p.PoolNeeds.DataBackfill)<<32 | uint64(p.PoolNeeds.ContextBackfill))
+	h.Result(p.query.res)
 	h.Word(uint64(p.OpenStatus))
-	h.Bool(p.ReadPending) // a read waits for a receive (receive.keep: hold-for-read)
+	h.Word(uint64(p.Sends))
+	h.Word(uint64(p.rebuildTries))
+	h.Word(uint64(len(p.Held)))
+	h.Word(uint64(len(p.Copies)))
+	h.Word(uint64(len(p.oids)))
 }
 
-func pools(h *binding.StateHash, s *designkit.Pools) {
-	h.NBLPool(s.NBLPool)
-	h.NBPool(s.NBPool)
-	h.NBLPool(s.ReceivePool)
-}
-
-func nbls(h *binding.StateHash, l []pool.NBL) {
-	h.Word(uint64(len(l)))
-	for _, n := range l {
-		h.NBL(n)
+// livePools writes the pools that are not NULL, whose flags say so: a NULL
+// handle is the same in every state (most designs never make an NB pool or
+// a receive pool), and its word would only cost time.
+func livePools(h *binding.StateHash, s *designkit.Pools) {
+	if !s.NBLPool.IsNull() {
+		h.NBLPool(s.NBLPool)
+	}
+	if !s.NBPool.IsNull() {
+		h.NBPool(s.NBPool)
+	}
+	if !s.ReceivePool.IsNull() {
+		h.NBLPool(s.ReceivePool)
 	}
 }
 
