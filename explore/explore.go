@@ -74,6 +74,9 @@ func Explore(ctx context.Context, d sim.Design, opt Options) (Report, error) {
 	start := time.Now()
 	x := newSearch(d, opt)
 	levels, stopped := x.run(ctx)
+	if x.fault != nil {
+		return Report{}, x.fault
+	}
 	rep := x.report(levels, stopped)
 	rep.Findings = x.findings(ctx)
 	if opt.Liveness && !opt.NoDedup {

@@ -2,6 +2,7 @@ package explore
 
 import (
 	"context"
+	"fmt"
 	"runtime"
 	"sync"
 	"sync/atomic"
@@ -93,6 +94,25 @@ type search struct {
 	order       []rule.Name
 	designFP    bool
 	cov         *sim.Coverage
+	// fault is the first panic of a worker (catch); the search stops.
+	fault   error
+	faultMu sync.Mutex
+}
+
+// catch turns a worker's panic into the search's error. The design's own
+// panics are findings (DesignPanic), so what reaches here is a state the
+// explorer could not rebuild: most likely a design copy (binding.Cloner or
+// binding.Copier) that does not restore the whole state.
+func (x *search) catch() {
+	r := recover()
+	if r == nil {
+		return
+	}
+	x.faultMu.Lock()
+	defer x.faultMu.Unlock()
+	if x.fault == nil {
+		x.fault = fmt.Errorf("explore: design %q: a state could not be expanded (%v); if the design copies itself (binding.Cloner, binding.Copier), its copy may not restore all of its state: explore it with Options.Replay to compare", x.d.Name, r)
+	}
 }
 
 // hit is the first transition that broke a rule.
@@ -374,6 +394,9 @@ func (x *search) run(ctx context.Context) (levels int, stopped string) {
 				return level, "interrupted"
 			}
 			x.batch(ws, ids[b:min(b+batchSize, len(ids))])
+			if x.fault != nil {
+				return level, "fault"
+			}
 			if x.full {
 				return level, "max-states"
 			}
@@ -409,6 +432,7 @@ func (x *search) batch(ws []*worker, ids []int32) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			defer x.catch()
 			w.copied.reset()
 			for {
 				c := int(next.Add(1) - 1)
