@@ -189,9 +189,12 @@ func (h *StateHash) NdisEvent(e Event) { h.Bool(e.signaled) }
 // one NDIS waits for (its number matters only so), and the needs its
 // restart attributes carry.
 func (h *StateHash) Event(ev PnPEvent) {
-	h.Word(uint64(ev.Kind)<<8 | h.eventID(ev.ID))
 	n, ok := ev.Restart.Needs()
-	h.Bool(ok)
+	var known uint64 // in the kind's word: a flag would cost a word of its own
+	if ok {
+		known = 1 << 4
+	}
+	h.Word(uint64(ev.Kind)<<8 | known | h.eventID(ev.ID))
 	h.Word(uint64(n.DataBackfill)<<32 | uint64(n.ContextBackfill))
 	h.Word(uint64(len(ev.Restart.FilterModuleNames)))
 }
