@@ -183,7 +183,7 @@ func (c *campaign) explain(ctx context.Context, f found) FindingReport {
 	if !c.rep.Interrupted || stream == nil {
 		var s shrunkRun
 		if await(ctx, func(stop *atomic.Bool) { s = c.shrink(f, stop) }) {
-			stream, fr.ShrunkSteps, fr.Minimal, fr.Lines, fr.Unshrunk = s.stream, s.steps, s.minimal, s.lines, c.opt.NoShrink
+			stream, fr.ShrunkSteps, fr.Minimal, fr.Lines, fr.Unshrunk = s.stream, s.steps, s.minimal, s.lines, s.unshrunk
 		} else {
 			c.interrupt()
 		}
@@ -196,10 +196,11 @@ func (c *campaign) explain(ctx context.Context, f found) FindingReport {
 
 // shrunkRun is what shrinking gives back to explain.
 type shrunkRun struct {
-	stream  []uint32
-	steps   int
-	minimal bool
-	lines   []string
+	stream   []uint32
+	steps    int
+	minimal  bool
+	unshrunk bool // the run as drawn: not shrunk, or no shorter run failed
+	lines    []string
 }
 
 // shrink runs in its own goroutine, on its own engine, so that explain can
@@ -210,20 +211,28 @@ func (c *campaign) shrink(f found, stop *atomic.Bool) shrunkRun {
 	if stream == nil {
 		stream = e.Run(f.seed).Stream
 	}
-	minimal, moves := false, f.steps // the run as drawn: its moves, then its teardown
+	drawn := stream
+	minimal, moves, unshrunk := false, f.steps, true // the run as drawn: its moves, then its teardown
 	if !c.opt.NoShrink {
 		failing := func(res Result) bool { return hasRule(res.Findings, f.f.Rule) }
 		stream, minimal = e.shrinkFunc(stream, failing, ShrinkBudget, stop.Load)
-		moves = 0 // a shrunk stream's moves are those its replay makes
+		moves, unshrunk = 0, false // a shrunk stream's moves are those its replay makes
 	}
 	res := e.ReplayMoves(stream, moves, true)
+	if !unshrunk && !hasRule(res.Findings, f.f.Rule) {
+		// The shrink never met a failing candidate: the whole stream,
+		// replayed until it ends, takes the teardown's choices for moves.
+		// Keep the run as drawn, which replays with its moves.
+		stream, moves, minimal, unshrunk = drawn, f.steps, false, true
+		res = e.ReplayMoves(stream, moves, true)
+	}
 	if stream == nil {
 		// A run that broke its rule before its first choice (at bind, say)
 		// has an empty stream; it is still a trace to save and replay, and
 		// nil means "not kept" to explain.
 		stream = []uint32{}
 	}
-	return shrunkRun{stream: stream, steps: res.Steps, minimal: minimal, lines: res.Lines}
+	return shrunkRun{stream: stream, steps: res.Steps, minimal: minimal, unshrunk: unshrunk, lines: res.Lines}
 }
 
 // save writes the trace of a finding and says in fr where it is and how to
