@@ -36,6 +36,11 @@ type Cloner interface {
 // memory (its slices), so that restoring a state allocates nothing. It
 // reports false, leaving dst as it was, when dst is of another type or the
 // design cannot be copied; the state is then restored by CloneProtocol.
+//
+// A check uses it too: an engine resets the last run's instance for the
+// next run by copying a new, never-run instance over it. A copy that
+// panics, or that leaves dst different from the new instance in an
+// engine's first resets, ends that reuse (a new instance every run).
 type Copier interface {
 	CopyProtocolTo(dst Protocol) bool
 }

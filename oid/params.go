@@ -34,7 +34,10 @@ type RestartAttributes struct {
 }
 
 // RestartParameters is the part of NDIS_PROTOCOL_RESTART_PARAMETERS that
-// tells a protocol what changed while it was paused.
+// tells a protocol what changed while it was paused. The names and the
+// attributes are NDIS's, to read, never to write: the simulator shares them
+// between the restarts of one stack content (and the explorer's copies of
+// a state).
 type RestartParameters struct {
 	FilterModuleNames []string // FilterModuleNameBuffer, bottom to top
 	// Attributes nil models a NULL RestartAttributes list: nothing changed,

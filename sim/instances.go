@@ -17,15 +17,28 @@ import (
 // the workers' engines call it in orders that depend on their number. The
 // last instance is free to reuse when the next run starts: the binding
 // drops it then, and a snapshot only ever holds copies of it.
+//
+// A copy is the design's own code, so it is not trusted blindly: one that
+// panics, or whose result differs from the pristine instance in the first
+// verifiedResets resets (compared field by field, an empty slice equal to
+// none), ends the reuse for this engine, which then makes a new instance
+// for every run.
 type instances struct {
 	make     func() binding.Protocol
 	pristine binding.Protocol
 	last     binding.Protocol
+	resets   int
+	distrust bool
 }
+
+// verifiedResets is how many resets of an engine are compared with the
+// pristine instance: enough for the runs to have touched what a design
+// keeps, cheap against the runs of a check.
+const verifiedResets = 8
 
 // next is the instance a new run starts on.
 func (f *instances) next() binding.Protocol {
-	if f.last != nil && f.reset(f.last) {
+	if f.last != nil && !f.distrust && f.reset(f.last) {
 		return f.last
 	}
 	f.last = f.make()
@@ -36,10 +49,28 @@ func (f *instances) next() binding.Protocol {
 // and reports false when it cannot (Copier leaves p as it was then). The
 // copy is taken only between instances of one type: a Copier method
 // promoted from an embedded type would copy only that type's fields.
-func (f *instances) reset(p binding.Protocol) bool {
+func (f *instances) reset(p binding.Protocol) (ok bool) {
 	if f.pristine == nil {
 		f.pristine = f.make()
 	}
-	c, ok := f.pristine.(binding.Copier)
-	return ok && p != f.pristine && reflect.TypeOf(p) == reflect.TypeOf(f.pristine) && c.CopyProtocolTo(p)
+	c, isCopier := f.pristine.(binding.Copier)
+	if !isCopier || p == f.pristine || reflect.TypeOf(p) != reflect.TypeOf(f.pristine) {
+		return false
+	}
+	defer func() {
+		if recover() != nil {
+			f.distrust, ok = true, false
+		}
+	}()
+	if !c.CopyProtocolTo(p) {
+		return false
+	}
+	if f.resets < verifiedResets {
+		f.resets++
+		if !sameValue(reflect.ValueOf(p), reflect.ValueOf(f.pristine), 0) {
+			f.distrust = true
+			return false
+		}
+	}
+	return true
 }

@@ -83,3 +83,60 @@ func TestInstancesAreReusedOnlyWhenTheyCopyThemselves(t *testing.T) {
 	}
 	require.Equal(t, 10+1+10, counted, "a new instance for every run, the pristine one once, and the new engines'")
 }
+
+// leakyCopy copies the base but not its own counter, so a reused instance
+// would carry the last run's count; copyPanics's copy panics.
+type leakyCopy struct {
+	designkit.Base
+	events int
+}
+
+func (p *leakyCopy) NetPnPEvent(nd *binding.NDIS, ev binding.PnPEvent) binding.Status {
+	p.events++
+	return p.Base.NetPnPEvent(nd, ev)
+}
+
+func (p *leakyCopy) CloneProtocol() binding.Protocol { q := *p; return &q }
+
+func (p *leakyCopy) CopyProtocolTo(dst binding.Protocol) bool {
+	q, ok := dst.(*leakyCopy)
+	if ok {
+		q.Base = p.Base // events forgotten
+	}
+	return ok
+}
+
+type copyPanics struct{ leakyCopy }
+
+func (p *copyPanics) CloneProtocol() binding.Protocol      { q := *p; return &q }
+func (p *copyPanics) CopyProtocolTo(binding.Protocol) bool { panic("copy out of step") }
+
+// A design's copy that misses a field, or panics, ends the reuse of its
+// instances: every run is still the run of a new instance, and the check
+// neither crashes nor depends on what ran on the engine before.
+func TestABadCopyEndsTheReuse(t *testing.T) {
+	for name, mk := range map[string]func() binding.Protocol{
+		"misses a field": func() binding.Protocol { return &leakyCopy{Base: designkit.New(designkit.DefaultConfig())} },
+		"panics": func() binding.Protocol {
+			return &copyPanics{leakyCopy{Base: designkit.New(designkit.DefaultConfig())}}
+		},
+	} {
+		d := demo(t)
+		d.New = mk
+		e := sim.NewEngine(d)
+		for seed := uint64(1); seed <= 10; seed++ {
+			got := e.Trace(seed)
+			want := sim.NewEngine(d).Trace(seed)
+			require.Equal(t, want.Lines, got.Lines, "%s: seed %d", name, seed)
+			events := func(p binding.Protocol) int {
+				if q, ok := p.(*copyPanics); ok {
+					return q.events
+				}
+				return p.(*leakyCopy).events
+			}
+			fresh := sim.NewEngine(d)
+			fresh.Run(seed)
+			require.Equal(t, events(fresh.Binding().Protocol()), events(e.Binding().Protocol()), "%s: seed %d", name, seed)
+		}
+	}
+}
