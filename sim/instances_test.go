@@ -84,17 +84,10 @@ func TestInstancesAreReusedOnlyWhenTheyCopyThemselves(t *testing.T) {
 	require.Equal(t, 10+1+10, counted, "a new instance for every run, the pristine one once, and the new engines'")
 }
 
-// leakyCopy copies the base but not its own counter, so a reused instance
-// would carry the last run's count; copyPanics's copy panics.
-type leakyCopy struct {
-	designkit.Base
-	events int
-}
-
-func (p *leakyCopy) NetPnPEvent(nd *binding.NDIS, ev binding.PnPEvent) binding.Status {
-	p.events++
-	return p.Base.NetPnPEvent(nd, ev)
-}
+// leakyCopy is a pnpCounter with a copy of its own that copies the base
+// but not the counter, so a reused instance would carry the last run's
+// count; copyPanics's copy panics.
+type leakyCopy struct{ pnpCounter }
 
 func (p *leakyCopy) CloneProtocol() binding.Protocol { q := *p; return &q }
 
@@ -111,14 +104,24 @@ type copyPanics struct{ leakyCopy }
 func (p *copyPanics) CloneProtocol() binding.Protocol      { q := *p; return &q }
 func (p *copyPanics) CopyProtocolTo(binding.Protocol) bool { panic("copy out of step") }
 
+// counted is the count of an instance of leakyCopy or copyPanics.
+func counted(p binding.Protocol) int {
+	if q, ok := p.(*copyPanics); ok {
+		return q.events
+	}
+	return p.(*leakyCopy).events
+}
+
 // A design's copy that misses a field, or panics, ends the reuse of its
 // instances: every run is still the run of a new instance, and the check
 // neither crashes nor depends on what ran on the engine before.
 func TestABadCopyEndsTheReuse(t *testing.T) {
 	for name, mk := range map[string]func() binding.Protocol{
-		"misses a field": func() binding.Protocol { return &leakyCopy{Base: designkit.New(designkit.DefaultConfig())} },
+		"misses a field": func() binding.Protocol {
+			return &leakyCopy{pnpCounter{Base: designkit.New(designkit.DefaultConfig())}}
+		},
 		"panics": func() binding.Protocol {
-			return &copyPanics{leakyCopy{Base: designkit.New(designkit.DefaultConfig())}}
+			return &copyPanics{leakyCopy{pnpCounter{Base: designkit.New(designkit.DefaultConfig())}}}
 		},
 	} {
 		d := demo(t)
@@ -128,15 +131,9 @@ func TestABadCopyEndsTheReuse(t *testing.T) {
 			got := e.Trace(seed)
 			want := sim.NewEngine(d).Trace(seed)
 			require.Equal(t, want.Lines, got.Lines, "%s: seed %d", name, seed)
-			events := func(p binding.Protocol) int {
-				if q, ok := p.(*copyPanics); ok {
-					return q.events
-				}
-				return p.(*leakyCopy).events
-			}
 			fresh := sim.NewEngine(d)
 			fresh.Run(seed)
-			require.Equal(t, events(fresh.Binding().Protocol()), events(e.Binding().Protocol()), "%s: seed %d", name, seed)
+			require.Equal(t, counted(fresh.Binding().Protocol()), counted(e.Binding().Protocol()), "%s: seed %d", name, seed)
 		}
 	}
 }
