@@ -75,8 +75,9 @@ func (p RestartParameters) Needs() (Needs, bool) {
 // restartCacheSize is how many contents of the stack keep their restart
 // parameters. A run visits one more content than the design has edits, and
 // the simulator starts every run again from the first: designs edit their
-// stacks once or twice.
-const restartCacheSize = 4
+// stacks once or twice, and the explorer's SPIN-like bounds apply six
+// edits (seven contents). A set is built only when a content is new to it.
+const restartCacheSize = 8
 
 // restartValues are the restart parameters for one content of the stack.
 // They are never changed once built: an event a protocol holds keeps them

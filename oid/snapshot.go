@@ -10,9 +10,16 @@ func (s *Stack) SnapshotInto(dst *Stack) {
 		dst.Reset(s)
 		return
 	}
-	filters := dst.Filters
+	filters, restarts := dst.Filters, dst.restarts
 	*dst = *s
 	dst.Filters = filters
+	// dst keeps the restart parameters it has built, as Reset does: they
+	// are checked against the filters before use, and the explorer restores
+	// its stepper's stack from snapshots taken before those were built, so
+	// taking the snapshot's would build them again at every restart.
+	if restarts != nil {
+		dst.restarts = restarts
+	}
 }
 
 func sameLayers(a, b []Layer) bool {
