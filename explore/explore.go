@@ -30,9 +30,47 @@ type Report struct {
 	Findings    []Found       `json:"findings"`
 	Lassos      []Lasso       `json:"lassos,omitempty"`
 	Coverage    *sim.Coverage `json:"coverage"`
+	// ShardInfo is what `ndissim merge` needs of a shard: set when the
+	// exploration is a shard.
+	ShardInfo *ShardInfo `json:"shard_info,omitempty"`
+	// Shards is how many shards a merged report joins (0: not merged).
+	Shards int `json:"shards,omitempty"`
 	// Elapsed is the wall time; it is the one field that differs between
 	// two runs, so it is printed apart.
 	Elapsed time.Duration `json:"-"`
+}
+
+// ShardInfo identifies a shard's exploration, so that a merge joins only
+// the shards of one exploration, and says what it shares with the others.
+type ShardInfo struct {
+	Index int `json:"index"`
+	Count int `json:"count"`
+	// Version is the engine's (sim.Version); Build names the ndissim
+	// binary, set by the command: shards of one exploration run one build.
+	Version string `json:"version"`
+	Build   string `json:"build,omitempty"`
+	// Origin and Hash name the design explored (sim.Origin, DesignHash).
+	Origin   string `json:"origin"`
+	Hash     string `json:"hash"`
+	Liveness bool   `json:"liveness"`
+	Split    Split  `json:"split"`
+}
+
+// Split is where a shard's exploration parted from the others': every
+// shard stores the same states down to level Level (Width of them at that
+// level, States in all) and expands the same ones above it (Transitions,
+// Deadlocks and Truncated count those); of the Width it expands Owned.
+// Level is -1 when the levels never grew wide enough to split (or the
+// shard stopped before): the counts are then the shard's whole, which
+// every shard that went as far shares.
+type Split struct {
+	Level       int   `json:"level"`
+	Width       int   `json:"width"`
+	Owned       int   `json:"owned"`
+	States      int   `json:"states"`
+	Transitions int64 `json:"transitions"`
+	Deadlocks   int   `json:"deadlocks"`
+	Truncated   int   `json:"truncated"`
 }
 
 // Bounds are the bounds as the report states them.
@@ -103,6 +141,9 @@ func (o *Options) validate() error {
 	return nil
 }
 
+// noDedupIdentity is the identity of a tree search (--no-dedup).
+const noDedupIdentity = "none: a tree search, every path's end counts as a state"
+
 // report fills in the counts once the search has stopped.
 func (x *search) report(levels int, stopped string) Report {
 	rep := Report{Design: x.d.Name, Bounds: x.bounds(), States: len(x.parent), Transitions: x.transitions,
@@ -110,6 +151,12 @@ func (x *search) report(levels int, stopped string) Report {
 		Coverage: x.cov, Findings: []Found{}}
 	if x.opt.Shard.Sharded() {
 		rep.Shard = x.opt.Shard.String()
+		rep.ShardInfo = &ShardInfo{Index: x.opt.Shard.Index, Count: x.opt.Shard.Count, Version: sim.Version,
+			Origin: sim.Origin(x.d), Hash: sim.DesignHash(x.d), Liveness: x.opt.Liveness && !x.opt.NoDedup, Split: x.top}
+		if x.top.Level < 0 {
+			rep.ShardInfo.Split = Split{Level: -1, States: len(x.parent), Transitions: x.transitions,
+				Deadlocks: x.deadlocks, Truncated: x.truncated}
+		}
 	}
 	for i, d := range x.depth {
 		rep.Depth = max(rep.Depth, int(d))
@@ -121,7 +168,7 @@ func (x *search) report(levels int, stopped string) Report {
 	n := float64(rep.States)
 	switch {
 	case x.opt.NoDedup:
-		rep.Identity = "none: a tree search, every path's end counts as a state"
+		rep.Identity = noDedupIdentity
 	case x.designFP:
 		rep.Identity = "the design's own Fingerprint, 128-bit hash"
 	default:
@@ -149,7 +196,7 @@ func (x *search) findings(ctx context.Context) []Found {
 			Moves: int(x.depth[h.from]) + 1}
 		f.Stream, f.replayed, f.Lines, f.Reproduced = reproduce(x.d, stream, r)
 		if x.opt.OutDir != "" && ctx.Err() == nil {
-			save(x.d, x.opt.OutDir, &f)
+			save(x.d, x.opt.OutDir, x.opt.Shard, &f)
 		}
 		out = append(out, f)
 	}
@@ -175,8 +222,8 @@ func reproduce(d sim.Design, stream []uint32, r rule.Name) ([]uint32, int, []str
 }
 
 // save writes a finding's trace in check's format.
-func save(d sim.Design, dir string, f *Found) {
-	path := filepath.Join(dir, traceName(d, string(f.Rule)))
+func save(d sim.Design, dir string, shard sim.Shard, f *Found) {
+	path := filepath.Join(dir, traceName(d, string(f.Rule), shard))
 	origin, external := sim.TraceOrigin(d, dir)
 	tf := sim.TraceFile{Version: sim.Version, Design: d.Name, Origin: origin, Hash: sim.DesignHash(d),
 		Rule: f.Rule, Moves: f.replayed, Stream: f.Stream, Lines: f.Lines}
@@ -192,11 +239,17 @@ func save(d sim.Design, dir string, f *Found) {
 	f.Replay = sim.ShellCommand(args...)
 }
 
-// traceName is "<design>-explore-<what>.trace", apart from check's
-// "<design>-<seed>-<rule>.trace".
-func traceName(d sim.Design, what string) string {
+// traceName is "<design>-0-<what>-explore.trace", apart from check's
+// "<design>-<seed>-<rule>.trace"; a shard's ends "-explore-shard-I-of-N.trace",
+// so that shards writing to one directory keep their own traces, which
+// a merged report names.
+func traceName(d sim.Design, what string, shard sim.Shard) string {
 	name := sim.TraceName(d, 0, rule.Name(what))
-	return name[:len(name)-len(".trace")] + "-explore.trace"
+	name = name[:len(name)-len(".trace")] + "-explore"
+	if shard.Sharded() {
+		name += fmt.Sprintf("-shard-%d-of-%d", shard.Index, shard.Count)
+	}
+	return name + ".trace"
 }
 
 // FaultsString names a fault set as --faults spells it.

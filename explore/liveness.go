@@ -144,7 +144,7 @@ func (x *search) lasso(start int32, doomed []bool) Lasso {
 	l.Moves = l.Prefix + l.Turns*l.Cycle
 	if x.opt.OutDir != "" {
 		f := Found{Rule: l.Rule, Stream: l.Stream, Lines: l.Lines, replayed: replayed}
-		save(x.d, x.opt.OutDir, &f)
+		save(x.d, x.opt.OutDir, x.opt.Shard, &f)
 		l.Trace, l.TraceError, l.Replay = f.Trace, f.TraceError, f.Replay
 	}
 	return l

@@ -77,7 +77,7 @@ type search struct {
 	edgeLo []int64
 	edgeHi []int64
 	edges  []int32
-	seen     fpTable
+	seen   fpTable
 	// snaps are the copies of the states not yet expanded (nil: the
 	// state is replayed); free are copies to reuse.
 	snaps  []*sim.Snapshot
@@ -100,6 +100,9 @@ type search struct {
 	// fault is the first panic of a worker (catch); the search stops.
 	fault   error
 	faultMu sync.Mutex
+	// top is what a shard shares with the others: the levels down to the
+	// one where the shards split (top.Level -1 while they have not).
+	top Split
 }
 
 // catch turns a worker's panic into the search's error. The design's own
@@ -147,7 +150,7 @@ func oweCode(s string) uint8 {
 }
 
 func newSearch(d sim.Design, opt Options) *search {
-	x := &search{d: d, opt: opt, found: map[rule.Name]*hit{}, cov: sim.NewCoverage()}
+	x := &search{d: d, opt: opt, found: map[rule.Name]*hit{}, cov: sim.NewCoverage(), top: Split{Level: -1}}
 	x.add(-1, nil, [2]uint64{}, 0)
 	if !opt.Replay {
 		st := sim.NewStepper(d, opt.Bounds)
@@ -423,8 +426,17 @@ func (x *search) levelIDs(lo, hi int, split *bool) []int32 {
 	}
 	if share {
 		*split = true
+		x.top = x.shared(int(x.depth[lo]), hi-lo, len(ids))
 	}
 	return ids
+}
+
+// shared is what every shard has found when the shards split at level
+// (of width states, owned of them this shard's): the states down to it,
+// and the transitions of those above it, which all of them expanded alike.
+func (x *search) shared(level, width, owned int) Split {
+	return Split{Level: level, States: len(x.parent), Width: width, Owned: owned, Transitions: x.transitions,
+		Deadlocks: x.deadlocks, Truncated: x.truncated}
 }
 
 // batch expands ids on the workers and merges the results in order.

@@ -17,8 +17,19 @@ func (r *Report) Text(w io.Writer) {
 	if r.Shard != "" {
 		fmt.Fprintf(w, ", shard %s", r.Shard)
 	}
+	switch {
+	case r.Shards == 1:
+		fmt.Fprintf(w, ", merged from 1 shard")
+	case r.Shards > 1:
+		fmt.Fprintf(w, ", merged from %d shards", r.Shards)
+	}
 	fmt.Fprintln(w)
-	fmt.Fprintf(w, "  %s distinct states, %s transitions, depth reached %d\n", grouped(int64(r.States)), grouped(r.Transitions), r.Depth)
+	if r.Shards > 1 {
+		fmt.Fprintf(w, "  %s states, %s transitions, depth reached %d\n", grouped(int64(r.States)), grouped(r.Transitions), r.Depth)
+		fmt.Fprintf(w, "  (the levels the shards share counted once; below them, a state two shards reached is counted by each)\n")
+	} else {
+		fmt.Fprintf(w, "  %s distinct states, %s transitions, depth reached %d\n", grouped(int64(r.States)), grouped(r.Transitions), r.Depth)
+	}
 	fmt.Fprintf(w, "  state identity: %s", r.Identity)
 	if r.Collision > 0 {
 		fmt.Fprintf(w, "; probability that two of these states share a fingerprint <= %.1e", r.Collision)
@@ -68,7 +79,11 @@ func (r *Report) lastFullDepth() int { return max(r.Depth-2, 0) }
 
 func (r *Report) findingsText(w io.Writer) {
 	if len(r.Findings) == 0 {
-		fmt.Fprintf(w, "  no rule broken in any of %s states up to these bounds\n", grouped(int64(r.States)))
+		if r.Shards > 1 {
+			fmt.Fprintf(w, "  no rule broken in any state the %d shards explored up to these bounds\n", r.Shards)
+		} else {
+			fmt.Fprintf(w, "  no rule broken in any of %s states up to these bounds\n", grouped(int64(r.States)))
+		}
 		if len(r.Lassos) > 0 {
 			fmt.Fprintln(w, "  (on any path; but some pended operation can never complete:)")
 		}

@@ -99,6 +99,9 @@ func runExplore(cmd *cobra.Command, args []string, f exploreFlags) error {
 		if err != nil {
 			return inputError{err}
 		}
+		if rep.ShardInfo != nil {
+			rep.ShardInfo.Build = buildID()
+		}
 		reports = append(reports, rep)
 		if !f.json {
 			printExplore(cmd, rep, f.noTime)

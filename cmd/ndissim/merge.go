@@ -23,7 +23,7 @@ func newMerge() *cobra.Command {
 	var f reportFlags
 	cmd := &cobra.Command{
 		Use:   "merge REPORT.json...",
-		Short: "join the --json reports of check --shard I/N into the report of the whole check",
+		Short: "join the --json reports of check (or explore) --shard I/N into the report of the whole",
 		Long: `merge reads the reports that ndissim check --shard I/N --json printed, one per
 shard, and prints the report the unsharded check gives: with --json byte for
 byte what check --json prints, given the same --fail-on, --enable and
@@ -32,7 +32,14 @@ check: another version, --seed, --runs, --steps, --verify or N, other designs,
 or a shard missing or given twice. It takes check's report flags (--format,
 --sarif, --junit, --html) and rule control, and exits as check does: 1 when a
 finding counts, 130 when a shard was interrupted and nothing counts, else 0.
-See docs/sharding.md.`,
+See docs/sharding.md.
+
+It joins the reports of ndissim explore --shard I/N --json the same way, when
+every file given is one: the rules broken with a shortest trace, the pended
+operations that can never complete, the coverage, and the states counted as
+docs/explore.md says; as text, or the JSON explore prints with --json. Exit 1
+for an error finding or an operation that can never complete, 130 when a
+shard was interrupted, else 0.`,
 		Args: positional(cobra.MinimumNArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error { return runMerge(cmd, args, f) },
 	}
@@ -48,7 +55,18 @@ func runMerge(cmd *cobra.Command, args []string, f reportFlags) error {
 	if err := nonEmptyReports(args); err != nil {
 		return err
 	}
-	shards, err := interruptible(cmd.Context(), func() ([]shardFile, error) { return readShards(args) })
+	files, err := interruptible(cmd.Context(), func() ([]rawFile, error) { return readFiles(args) })
+	if err != nil {
+		return err
+	}
+	explored, err := exploreReports(files)
+	if err != nil {
+		return err
+	}
+	if explored {
+		return runMergeExplore(cmd, files, f, outs)
+	}
+	shards, err := parseShards(files)
 	if err != nil {
 		return err
 	}
@@ -92,20 +110,35 @@ type shardFile struct {
 	rep  report.Report
 }
 
-// readShards reads every report, printing nothing, so that an interruption
+// rawFile is a report as read.
+type rawFile struct {
+	file string
+	data []byte
+}
+
+// readFiles reads every report, printing nothing, so that an interruption
 // can leave it behind.
-func readShards(files []string) ([]shardFile, error) {
-	out := make([]shardFile, 0, len(files))
+func readFiles(files []string) ([]rawFile, error) {
+	out := make([]rawFile, 0, len(files))
 	for _, f := range files {
 		data, err := sim.ReadRegularFile(f, sim.MaxReportSize)
 		if err != nil {
 			return nil, inputError{&sim.ShardError{File: f, Msg: "cannot read the report: " + err.Error()}}
 		}
-		rep, err := report.ParseJSON(data)
+		out = append(out, rawFile{file: f, data: data})
+	}
+	return out, nil
+}
+
+// parseShards reads the reports of check's shards.
+func parseShards(files []rawFile) ([]shardFile, error) {
+	out := make([]shardFile, 0, len(files))
+	for _, f := range files {
+		rep, err := report.ParseJSON(f.data)
 		if err != nil {
-			return nil, inputError{&sim.ShardError{File: f, Msg: "not a JSON report of ndissim check: " + err.Error()}}
+			return nil, inputError{&sim.ShardError{File: f.file, Msg: "not a JSON report of ndissim check: " + err.Error()}}
 		}
-		out = append(out, shardFile{file: f, rep: rep})
+		out = append(out, shardFile{file: f.file, rep: rep})
 	}
 	return out, nil
 }
