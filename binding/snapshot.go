@@ -40,7 +40,8 @@ type Cloner interface {
 // A check uses it too: an engine resets the last run's instance for the
 // next run by copying a new, never-run instance over it. A copy that
 // panics, or that leaves dst different from the new instance in an
-// engine's first resets, ends that reuse (a new instance every run).
+// engine's first resets or a reset numbered a power of two, ends that
+// reuse (a new instance every run).
 type Copier interface {
 	CopyProtocolTo(dst Protocol) bool
 }

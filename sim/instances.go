@@ -20,9 +20,9 @@ import (
 //
 // A copy is the design's own code, so it is not trusted blindly: one that
 // panics, or whose result differs from the pristine instance in the first
-// verifiedResets resets (compared field by field, an empty slice equal to
-// none), ends the reuse for this engine, which then makes a new instance
-// for every run.
+// verifiedResets resets or any reset whose number is a power of two
+// (compared field by field, an empty slice equal to none), ends the reuse
+// for this engine, which then makes a new instance for every run.
 type instances struct {
 	make     func() binding.Protocol
 	pristine binding.Protocol
@@ -65,12 +65,18 @@ func (f *instances) reset(p binding.Protocol) (ok bool) {
 	if !c.CopyProtocolTo(p) {
 		return false
 	}
-	if f.resets < verifiedResets {
-		f.resets++
-		if !sameValue(reflect.ValueOf(p), reflect.ValueOf(f.pristine), 0) {
-			f.distrust = true
-			return false
-		}
+	f.resets++
+	if verified(f.resets) && !sameValue(reflect.ValueOf(p), reflect.ValueOf(f.pristine), 0) {
+		f.distrust = true
+		return false
 	}
 	return true
+}
+
+// verified reports whether the n-th reset (from 1) is compared with the
+// pristine instance: the first verifiedResets, then every power of two, so
+// that a field the copy misses and only a rare run changes is still met,
+// at a cost that grows with the logarithm of the runs.
+func verified(n int) bool {
+	return n <= verifiedResets || n&(n-1) == 0
 }
