@@ -48,7 +48,7 @@ explains the bounds.`,
 	fl.IntVar(&f.pends, "pends", b.Pends, "most OID requests, opens and closes NDIS holds pending at once")
 	fl.StringVar(&f.faults, "faults", "none", "faults in play: none, all, or a comma-separated list of alloc, oid, send")
 	fl.BoolVar(&f.passive, "passive", false, "run every callback at PASSIVE_LEVEL (default: both IRQLs where NDIS may use DISPATCH_LEVEL)")
-	fl.IntVar(&f.maxStates, "max-states", def.MaxStates, "stop after storing this many states (bounds the memory: about 400 bytes a state)")
+	fl.IntVar(&f.maxStates, "max-states", def.MaxStates, "stop after storing this many states (bounds the memory: for the default design about 600 bytes a state, 1.1 KB with the liveness check)")
 	fl.IntVar(&f.workers, "workers", 0, "parallel workers (0: one per CPU); the report does not depend on it")
 	fl.StringVar(&f.shard, "shard", "", "explore shard I of N (I/N, or env/N): the shard's share of the states at the first level with 8 per shard")
 	fl.StringVar(&f.out, "out", DefaultOutDir, "directory for trace files")
