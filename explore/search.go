@@ -281,6 +281,31 @@ type worker struct {
 	base   int // the values drawn before the move: the path replayed
 	// copied are the states this worker has copied in this batch.
 	copied fpSet
+	// sibs are the successors the transitions of the state in hand have
+	// reached so far, with what the table said of each: most transitions
+	// of a state reach a successor another of its transitions reached (an
+	// IRQL or a status that changes nothing the state records), and the
+	// table, tens of megabytes, need not be asked again.
+	sibs []sibling
+}
+
+type sibling struct {
+	fp    [2]uint64
+	known int32
+}
+
+// maxSiblings bounds the successors remembered for one state: a wait that
+// draws many times can give a state thousands of transitions.
+const maxSiblings = 64
+
+// sibling is what an earlier transition of the state in hand found of fp.
+func (w *worker) sibling(fp [2]uint64) (known int32, ok bool) {
+	for i := range w.sibs {
+		if w.sibs[i].fp == fp {
+			return w.sibs[i].known, true
+		}
+	}
+	return -1, false
 }
 
 func (x *search) newWorker() *worker {
@@ -304,6 +329,7 @@ func (w *worker) expand(id int32, res *result) {
 	}
 	depth := int(x.depth[id])
 	w.o.reset()
+	w.sibs = w.sibs[:0]
 	for n := 0; ; n++ {
 		if n >= x.opt.MaxBranch {
 			res.truncated++
@@ -347,8 +373,17 @@ func (w *worker) transition(id int32, before int, res *result) succ {
 		res.designFP = w.st.Fingerprint(&w.h) // the same for every state of a design
 		hi, lo := w.h.Sum()
 		s.fp = [2]uint64{hi, lo}
-		s.owes = oweCode(w.st.Owes())
+		if x.opt.Liveness {
+			s.owes = oweCode(w.st.Owes()) // only the liveness check reads it
+		}
+		if known, ok := w.sibling(s.fp); ok && !x.opt.NoDedup {
+			s.known = known // and the sibling took the copy, if one was needed
+			return s
+		}
 		s.known = w.lookup(s.fp)
+		if len(w.sibs) < maxSiblings {
+			w.sibs = append(w.sibs, sibling{s.fp, s.known})
+		}
 		if !x.opt.Replay && s.known < 0 && w.firstCopy(s.fp) {
 			s.snap = x.snapshot(w.st)
 		}
