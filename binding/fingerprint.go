@@ -248,14 +248,8 @@ func (h *StateHash) Result(r oid.Result) {
 func (b *Binding) Fingerprint(h *StateHash) {
 	h.String(string(b.life.State()))
 	h.Word(uint64(b.pnpPending)<<8 | h.eventID(b.pnpID))
-	flags := []bool{b.halted, b.opened, b.openPending, b.bindPending, b.unbindPending, b.closeCalled, b.closePending}
-	var f uint64
-	for i, v := range flags {
-		if v {
-			f |= 1 << i
-		}
-	}
-	h.Word(f)
+	h.Word(flag(b.halted, 0) | flag(b.opened, 1) | flag(b.openPending, 2) | flag(b.bindPending, 3) |
+		flag(b.unbindPending, 4) | flag(b.closeCalled, 5) | flag(b.closePending, 6))
 	h.Word(uint64(len(b.oids)))
 	for _, r := range b.oids {
 		h.Request(r)
@@ -270,6 +264,15 @@ func (b *Binding) Fingerprint(h *StateHash) {
 	}
 	h.Add(b.pools.Fingerprint(h.ranks))
 	b.stack.Fingerprint(h)
+}
+
+// flag is 1<<i when on, else 0.
+func flag(on bool, i uint) uint64 {
+	var f uint64
+	if on {
+		f = 1
+	}
+	return f << i
 }
 
 // FingerprintDesign writes the design's state: by its own Fingerprint if
