@@ -1,6 +1,8 @@
 package binding
 
 import (
+	"unsafe"
+
 	"github.com/ndissim/ndissim/oid"
 	"github.com/ndissim/ndissim/pool"
 )
@@ -40,6 +42,9 @@ type StateHash struct {
 	b     *Binding
 	ranks []int32
 	seen  map[uintptr]bool // pointers a generic walk has followed
+	// shortStr packs into shortWord (short).
+	shortStr  string
+	shortWord uint64
 }
 
 // Reset starts a new fingerprint of b's state. From then on b's tracker
@@ -143,6 +148,10 @@ func (h *StateHash) Add(s pool.Sum) { h.s.Plus(s) }
 // String adds a string, length first.
 func (h *StateHash) String(s string) {
 	h.Word(uint64(len(s)))
+	if len(s) < 8 {
+		h.Word(h.short(s))
+		return
+	}
 	var w uint64
 	for i := 0; i < len(s); i++ {
 		w = w<<8 | uint64(s[i])
@@ -152,6 +161,21 @@ func (h *StateHash) String(s string) {
 		}
 	}
 	h.Word(w)
+}
+
+// short is the word of a string of fewer than 8 bytes, as String packs
+// it. The one it packed last is kept: a fingerprint writes the binding's
+// lifecycle state, one of a few constants, at every transition.
+func (h *StateHash) short(s string) uint64 {
+	if len(s) == len(h.shortStr) && (unsafe.StringData(s) == unsafe.StringData(h.shortStr) || s == h.shortStr) {
+		return h.shortWord
+	}
+	var w uint64
+	for i := 0; i < len(s); i++ {
+		w = w<<8 | uint64(s[i])
+	}
+	h.shortStr, h.shortWord = s, w
+	return w
 }
 
 func (h *StateHash) key(k pool.HandleKind, slot, serial uint32) {
@@ -248,14 +272,8 @@ func (h *StateHash) Result(r oid.Result) {
 func (b *Binding) Fingerprint(h *StateHash) {
 	h.String(string(b.life.State()))
 	h.Word(uint64(b.pnpPending)<<8 | h.eventID(b.pnpID))
-	flags := []bool{b.halted, b.opened, b.openPending, b.bindPending, b.unbindPending, b.closeCalled, b.closePending}
-	var f uint64
-	for i, v := range flags {
-		if v {
-			f |= 1 << i
-		}
-	}
-	h.Word(f)
+	h.Word(flag(b.halted, 0) | flag(b.opened, 1) | flag(b.openPending, 2) | flag(b.bindPending, 3) |
+		flag(b.unbindPending, 4) | flag(b.closeCalled, 5) | flag(b.closePending, 6))
 	h.Word(uint64(len(b.oids)))
 	for _, r := range b.oids {
 		h.Request(r)
@@ -270,6 +288,15 @@ func (b *Binding) Fingerprint(h *StateHash) {
 	}
 	h.Add(b.pools.Fingerprint(h.ranks))
 	b.stack.Fingerprint(h)
+}
+
+// flag is 1<<i when on, else 0.
+func flag(on bool, i uint) uint64 {
+	var f uint64
+	if on {
+		f = 1
+	}
+	return f << i
 }
 
 // FingerprintDesign writes the design's state: by its own Fingerprint if

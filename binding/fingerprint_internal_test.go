@@ -94,3 +94,21 @@ func TestStateHashTellsSequencesApart(t *testing.T) {
 		}
 	}
 }
+
+// String keeps the word of the short string it packed last. A hash that
+// has packed other strings before, of the same length or not, and strings
+// made at run time (not the constant's bytes), hashes each string as a
+// new hash does.
+func TestStringWordsDoNotDependOnTheLastString(t *testing.T) {
+	strs := []string{"Running", "Paused", "Pausing", "Unbound", "", "a", "Restarting", "Runnin" + string(rune('g')), "RunningX"}
+	var h StateHash
+	for i := range 3 * len(strs) {
+		s := strs[(i*5)%len(strs)]
+		h.begin(nil)
+		h.String(s)
+		hi, lo := h.Sum()
+		if want := sumOf(func(h *StateHash) { h.String(s) }); [2]uint64{hi, lo} != want {
+			t.Fatalf("%q after %q hashes differently from a new hash", s, strs[((i-1)*5+len(strs))%len(strs)])
+		}
+	}
+}

@@ -235,8 +235,14 @@ func (b *Binding) Restore(s *Snapshot) {
 	s.stack.SnapshotInto(b.stack)
 	b.calls, b.depth = 0, 0
 	b.state.copyFrom(&s.run)
-	b.reports = append(b.reports[:0], s.reports...)
-	clear(b.warned)
+	// Most states have no findings: an empty copy calls nothing.
+	b.reports = b.reports[:0]
+	if len(s.reports) > 0 {
+		b.reports = append(b.reports, s.reports...)
+	}
+	if len(b.warned) > 0 {
+		clear(b.warned)
+	}
 	for _, r := range s.warned {
 		b.warned[r] = true
 	}

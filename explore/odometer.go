@@ -7,37 +7,38 @@ package explore
 // alternatives whenever the choices before it are the same, so every
 // sequence is met exactly once.
 type odometer struct {
-	choice []int
-	n      []int
-	pos    int
+	dial []dial // one per draw of the sequence
+	pos  int
 }
+
+// dial is one draw: the choice taken and how many alternatives it had.
+type dial struct{ choice, n int }
 
 // Choose is sim.Chooser.
 func (o *odometer) Choose(n int) int {
-	if o.pos < len(o.choice) {
-		c := o.choice[o.pos]
-		o.n[o.pos] = n
+	if o.pos < len(o.dial) {
+		d := &o.dial[o.pos]
+		d.n = n
 		o.pos++
-		return c
+		return d.choice
 	}
-	o.choice = append(o.choice, 0)
-	o.n = append(o.n, n)
+	o.dial = append(o.dial, dial{0, n})
 	o.pos++
 	return 0
 }
 
 // next moves to the next sequence; false when every one has been run.
 func (o *odometer) next() bool {
-	o.choice, o.n = o.choice[:o.pos], o.n[:o.pos]
+	o.dial = o.dial[:o.pos]
 	o.pos = 0
-	for i := len(o.choice) - 1; i >= 0; i-- {
-		if o.choice[i]+1 < o.n[i] {
-			o.choice[i]++
-			o.choice, o.n = o.choice[:i+1], o.n[:i+1]
+	for i := len(o.dial) - 1; i >= 0; i-- {
+		if d := &o.dial[i]; d.choice+1 < d.n {
+			d.choice++
+			o.dial = o.dial[:i+1]
 			return true
 		}
 	}
 	return false
 }
 
-func (o *odometer) reset() { o.choice, o.n, o.pos = o.choice[:0], o.n[:0], 0 }
+func (o *odometer) reset() { o.dial, o.pos = o.dial[:0], 0 }

@@ -20,6 +20,9 @@ type Snapshot struct {
 	idle    int
 	editing bool
 	bytes   int // Bytes, counted when taken: the explorer asks when it keeps and drops it
+	// gen changes at every Snapshot into sn, so that a stepper that
+	// restored it knows whether it still holds what it restored.
+	gen uint64
 }
 
 // Snapshot copies the state into sn, reusing sn's memory. It reports false
@@ -27,6 +30,7 @@ type Snapshot struct {
 // value of it cannot be copied); the state must then be replayed.
 func (s *Stepper) Snapshot(sn *Snapshot) bool {
 	e := s.e
+	sn.gen++ // first: even a copy that fails has written sn
 	if !e.b.Snapshot(&sn.b) {
 		return false
 	}
@@ -48,6 +52,11 @@ func (s *Stepper) Restore(sn *Snapshot) {
 	e.tick, e.change, e.idle, e.editing = sn.tick, sn.change, sn.idle, sn.editing
 	e.broken = nil
 	s.stream, s.replay, s.pos = s.stream[:0], nil, 0
+	f := &s.first
+	if f.sn != sn || f.gen != sn.gen {
+		f.sn, f.gen, f.ok = sn, sn.gen, false
+	}
+	f.restored = true
 }
 
 // CanSnapshot reports whether the design, as it stands, can be copied.

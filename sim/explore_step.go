@@ -67,6 +67,26 @@ type Stepper struct {
 	cov     *Coverage
 	generic bool
 	wired   bool // Reset has made the stepper the binding's decider
+	// first is the cache of the first Step after a Restore (firstStep).
+	first firstStep
+}
+
+// firstStep is what a Step right after a restore of one snapshot computes
+// before its first draw: the legal moves, those the bounds allow, and what
+// NDIS holds. The explorer restores a state's snapshot once for each of
+// its transitions, and all of that depends only on the restored state,
+// which a snapshot at one generation always restores alike; so it is
+// computed at the first of them and reused by the others.
+type firstStep struct {
+	sn       *Snapshot // the snapshot restored last (nil: none)
+	gen      uint64    // its generation then
+	restored bool      // Restore was the last thing done: the next Step is its first
+	ok       bool      // the fields below are sn's at gen
+	moves    []MoveKind
+	cands    []uint32 // the first weight of each move allowed
+	kinds    []MoveKind
+	total    int
+	out      binding.Outstanding
 }
 
 // NewStepper returns a stepper for d within b.
@@ -80,6 +100,7 @@ func (s *Stepper) Reset() {
 	s.e.b.SetScheduler(s)
 	s.wired = true
 	s.stream, s.replay, s.pos = s.stream[:0], nil, 0
+	s.first.restored = false
 }
 
 // Replay starts a new run and re-makes the first steps moves of stream,
@@ -99,12 +120,22 @@ func (s *Stepper) Step(src Chooser) bool {
 	s.src = src
 	e := s.e
 	e.advance()
-	e.legalMoves()
-	k, ok := s.pickMove(false)
+	var k MoveKind
+	var ok bool
+	var out binding.Outstanding
+	if f := &s.first; f.restored {
+		f.restored = false
+		k, ok = s.pickFirst(f)
+		out = f.out
+	} else {
+		e.legalMoves()
+		out = e.b.Outstanding()
+		k, ok = s.pickMove(false, out)
+	}
 	if !ok {
 		return false
 	}
-	e.apply(s.args(k, false))
+	e.apply(s.args(k, false, out))
 	e.check()
 	// The watchdog's count of idle ticks is a timeout across moves; the
 	// explorer replaces it by its liveness check (a pended operation that
@@ -124,10 +155,10 @@ func (s *Stepper) Tick() {
 	e := s.e
 	s.cov.Set(CondWait)
 	e.advance()
-	if owed(e.b.Outstanding()) {
+	if out := e.b.Outstanding(); owed(out) {
 		e.concurrentMoves()
-		if k, ok := s.pickMove(true); ok {
-			e.apply(s.args(k, true))
+		if k, ok := s.pickMove(true, out); ok {
+			e.apply(s.args(k, true, out))
 		}
 	} else if !e.b.InWorkItem() {
 		e.apply(Move{Kind: MoveWorkItem})
@@ -174,29 +205,61 @@ func (s *Stepper) two(v, w uint32, both bool) []uint32 {
 
 // pickMove is Engine.pick over the legal moves the bounds allow: the value
 // drawn is the first of the move's range of weights.
-func (s *Stepper) pickMove(inner bool) (MoveKind, bool) {
-	e := s.e
-	s.cands, s.kinds = s.cands[:0], s.kinds[:0]
-	total := 0
-	out := e.b.Outstanding()
-	for _, k := range e.moves {
-		if s.allowed(k, inner, out) {
-			s.cands = append(s.cands, uint32(total))
-			s.kinds = append(s.kinds, k)
-		}
-		total += weight[k]
-	}
+func (s *Stepper) pickMove(inner bool, out binding.Outstanding) (MoveKind, bool) {
+	var total int
+	s.cands, s.kinds, total = s.allowedMoves(inner, out, s.cands[:0], s.kinds[:0])
 	if len(s.kinds) == 0 && s.replay == nil {
 		return 0, false
 	}
-	v := s.draw(total, s.cands)
-	for _, k := range e.moves {
+	return s.moveAt(s.draw(total, s.cands)), true
+}
+
+// allowedMoves appends to cands and kinds the legal moves (e.moves) the
+// bounds allow, with out pending, and returns them with the moves' total
+// weight.
+func (s *Stepper) allowedMoves(inner bool, out binding.Outstanding, cands []uint32, kinds []MoveKind) ([]uint32, []MoveKind, int) {
+	total := 0
+	for _, k := range s.e.moves {
+		if s.allowed(k, inner, out) {
+			cands = append(cands, uint32(total))
+			kinds = append(kinds, k)
+		}
+		total += weight[k]
+	}
+	return cands, kinds, total
+}
+
+// moveAt is the legal move whose range of weights holds v.
+func (s *Stepper) moveAt(v int) MoveKind {
+	moves := s.e.moves
+	for _, k := range moves {
 		if v < weight[k] {
-			return k, true
+			return k
 		}
 		v -= weight[k]
 	}
-	return e.moves[len(e.moves)-1], true
+	return moves[len(moves)-1]
+}
+
+// pickFirst is legalMoves and pickMove(false) in a Step right after a
+// restore, from f when f holds them for the snapshot restored, else
+// computed and kept in f. The engine's moves are left as legalMoves
+// leaves them either way.
+func (s *Stepper) pickFirst(f *firstStep) (MoveKind, bool) {
+	e := s.e
+	if f.ok {
+		e.moves = append(e.moves[:0], f.moves...)
+	} else {
+		e.legalMoves()
+		f.out = e.b.Outstanding()
+		f.moves = append(f.moves[:0], e.moves...)
+		f.cands, f.kinds, f.total = s.allowedMoves(false, f.out, f.cands[:0], f.kinds[:0])
+		f.ok = true
+	}
+	if len(f.kinds) == 0 { // a restore replays nothing
+		return 0, false
+	}
+	return s.moveAt(s.draw(f.total, f.cands)), true
 }
 
 // allowed applies the bounds to a legal move; out is what NDIS holds.
@@ -220,10 +283,9 @@ func (s *Stepper) allowed(k MoveKind, inner bool, out binding.Outstanding) bool 
 // failure only with that fault in play), a write of 64 bytes, an
 // indication of one or two NBLs with or without RESOURCES, a restart with
 // or without attributes.
-func (s *Stepper) args(k MoveKind, inner bool) Move {
+func (s *Stepper) args(k MoveKind, inner bool, out binding.Outstanding) Move {
 	m := Move{Kind: k}
 	w := s.e.d.Workload
-	out := s.e.b.Outstanding()
 	switch k {
 	case MoveCompleteSend:
 		m.I = s.draw(out.Sends, s.index(inner))

@@ -28,10 +28,19 @@ func (p *configurable) CopyProtocolTo(dst binding.Protocol) bool {
 	if !ok || d == p {
 		return ok
 	}
-	base, oids := d.Base, d.oids
+	if p.Config.AfterOpen != nil { // never: the protocol sets none
+		base, oids := d.Base, d.oids
+		*d = *p
+		d.Base = base
+		d.oids = copyInto(oids, p.oids)
+		return true
+	}
+	// What CopyBaseTo does for the base, and the same for the oids, in
+	// one copy of the whole value: d keeps its own slices to reuse.
+	held, copies, oids := d.Held, d.Copies, d.oids
 	*d = *p
-	d.Base = base         // d's own slices, for the base's copy to reuse
-	p.CopyBaseTo(&d.Base) // never refused: the protocol sets no AfterOpen
+	d.Held = copyInto(held, p.Held)
+	d.Copies = copyInto(copies, p.Copies)
 	d.oids = copyInto(oids, p.oids)
 	return true
 }

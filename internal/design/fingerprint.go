@@ -58,18 +58,20 @@ func (p *configurable) Fingerprint(h *binding.StateHash) {
 // are NULL. The spin lock is left out: it is never held between callbacks
 // (SpinLockHeldAtReturn halts a run that does).
 func (p *configurable) flags() uint64 {
-	var f uint64
-	for i, on := range [...]bool{
-		p.running(), p.query.pending, p.query.answered, p.Pausing, p.restarting, p.bindWait,
-		p.binding, p.bindQuery, p.open, p.CloseWait, p.Closed, p.Waiting, p.OpenDone,
-		p.ReadPending, // a read waits for a receive (receive.keep: hold-for-read)
-		p.NBLPool.IsNull(), p.NBPool.IsNull(), p.ReceivePool.IsNull(),
-	} {
-		if on {
-			f |= 1 << i
-		}
+	return bit(p.running(), 0) | bit(p.query.pending, 1) | bit(p.query.answered, 2) | bit(p.Pausing, 3) |
+		bit(p.restarting, 4) | bit(p.bindWait, 5) | bit(p.binding, 6) | bit(p.bindQuery, 7) |
+		bit(p.open, 8) | bit(p.CloseWait, 9) | bit(p.Closed, 10) | bit(p.Waiting, 11) | bit(p.OpenDone, 12) |
+		bit(p.ReadPending, 13) | // a read waits for a receive (receive.keep: hold-for-read)
+		bit(p.NBLPool.IsNull(), 14) | bit(p.NBPool.IsNull(), 15) | bit(p.ReceivePool.IsNull(), 16)
+}
+
+// bit is 1<<i when on, else 0.
+func bit(on bool, i uint) uint64 {
+	var b uint64
+	if on {
+		b = 1
 	}
-	return f
+	return b << i
 }
 
 // smallFields packs the numbers of the configurable protocol's state into
