@@ -9,7 +9,6 @@ import (
 	"io"
 	"math"
 	"slices"
-	"strings"
 
 	"github.com/ndissim/ndissim/rule"
 	"github.com/ndissim/ndissim/sim"
@@ -65,31 +64,8 @@ func orderShards(shards []ShardReports) ([]ShardReports, error) {
 			return nil, err
 		}
 	}
-	count := ref.Reports[0].ShardInfo.Count
-	byIndex := make([]*ShardReports, count)
-	for k := range shards {
-		s := &shards[k]
-		idx := s.Reports[0].ShardInfo.Index
-		if prev := byIndex[idx]; prev != nil {
-			return nil, &sim.ShardError{File: s.File, Field: "shard_info.index", Other: prev.File,
-				Msg: fmt.Sprintf("shard %d/%d is given twice: %s is shard %d too", idx, count, prev.File, idx)}
-		}
-		byIndex[idx] = s
-	}
-	var missing []string
-	ordered := make([]ShardReports, 0, count)
-	for i, s := range byIndex {
-		if s == nil {
-			missing = append(missing, fmt.Sprint(i))
-			continue
-		}
-		ordered = append(ordered, *s)
-	}
-	if len(missing) > 0 {
-		return nil, &sim.ShardError{Field: "shard_info.index", Msg: fmt.Sprintf("missing shard(s) %s of %d; every shard's report is needed: some shards alone are not the exploration",
-			listed(missing), count)}
-	}
-	return ordered, nil
+	return sim.InIndexOrder(shards, ref.Reports[0].ShardInfo.Count, "shard_info.index", "some shards alone are not the exploration",
+		func(s ShardReports) (int, string) { return s.Reports[0].ShardInfo.Index, s.File })
 }
 
 // shardItself checks one file: at least one report, each a shard's, all of
@@ -266,14 +242,6 @@ func shortestLasso(rs []Report) []Lasso {
 	return []Lasso{*best}
 }
 
-// listed joins up to ten items, saying how many more there are.
-func listed(items []string) string {
-	if len(items) > 10 {
-		return strings.Join(items[:10], ", ") + fmt.Sprintf(" and %d more", len(items)-10)
-	}
-	return strings.Join(items, ", ")
-}
-
 // ParseReports reads what `ndissim explore --json` printed, strictly: a
 // field it does not know is an error, naming the line.
 func ParseReports(data []byte) ([]Report, error) {
@@ -281,31 +249,13 @@ func ParseReports(data []byte) ([]Report, error) {
 	dec.DisallowUnknownFields()
 	var out []Report
 	if err := dec.Decode(&out); err != nil {
-		return nil, jsonError(data, dec, err)
+		return nil, errors.New(sim.JSONReason(err, data))
 	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return nil, fmt.Errorf("line %d: more after the reports; expected one JSON array", lineAt(data, dec.InputOffset()))
+		return nil, fmt.Errorf("more after the reports; expected one JSON array")
 	}
 	if out == nil {
 		return nil, fmt.Errorf("line 1: expected a JSON array of explore reports")
 	}
 	return out, nil
-}
-
-// jsonError names the line a decoding error is on.
-func jsonError(data []byte, dec *json.Decoder, err error) error {
-	var syn *json.SyntaxError
-	var typ *json.UnmarshalTypeError
-	switch {
-	case errors.As(err, &syn):
-		return fmt.Errorf("line %d: %v", lineAt(data, syn.Offset), err)
-	case errors.As(err, &typ):
-		return fmt.Errorf("line %d: %s: expected %s, got JSON %s", lineAt(data, typ.Offset), typ.Field, typ.Type, typ.Value)
-	}
-	return fmt.Errorf("line %d: %v", lineAt(data, dec.InputOffset()), err)
-}
-
-func lineAt(data []byte, off int64) int {
-	off = min(max(off, 0), int64(len(data)))
-	return 1 + bytes.Count(data[:off], []byte("\n"))
 }

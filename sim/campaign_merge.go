@@ -149,28 +149,39 @@ func checkShards(shards []ShardReport) ([]ShardReport, error) {
 			return nil, err
 		}
 	}
-	byIndex := make([]*ShardReport, ref.Report.Shard.Count)
-	for k := range shards {
-		s := &shards[k]
-		idx := s.Report.Shard.Index
+	return InIndexOrder(shards, ref.Report.Shard.Count, "shard.index", "a merge of some shards is not the check's report",
+		func(s ShardReport) (int, string) { return s.Report.Shard.Index, s.File })
+}
+
+// InIndexOrder returns the reports of count shards by index, refusing an
+// index given twice or missing with a *ShardError on field; whole says why
+// every shard is needed. shard gives a report's index and file, and the
+// indices must lie in [0, count). `ndissim merge` orders check's and
+// explore's shards with it.
+func InIndexOrder[T any](reports []T, count int, field, whole string, shard func(T) (index int, file string)) ([]T, error) {
+	byIndex := make([]*T, count)
+	for k := range reports {
+		r := &reports[k]
+		idx, file := shard(*r)
 		if prev := byIndex[idx]; prev != nil {
-			return nil, &ShardError{File: s.File, Field: "shard.index", Other: prev.File,
-				Msg: fmt.Sprintf("shard %d/%d is given twice: %s is shard %d too", idx, len(byIndex), prev.File, idx)}
+			_, other := shard(*prev)
+			return nil, &ShardError{File: file, Field: field, Other: other,
+				Msg: fmt.Sprintf("shard %d/%d is given twice: %s is shard %d too", idx, count, other, idx)}
 		}
-		byIndex[idx] = s
+		byIndex[idx] = r
 	}
 	var missing []string
-	ordered := make([]ShardReport, 0, len(byIndex))
-	for i, s := range byIndex {
-		if s == nil {
+	ordered := make([]T, 0, count)
+	for i, r := range byIndex {
+		if r == nil {
 			missing = append(missing, fmt.Sprint(i))
 			continue
 		}
-		ordered = append(ordered, *s)
+		ordered = append(ordered, *r)
 	}
 	if len(missing) > 0 {
-		return nil, &ShardError{Field: "shard.index", Msg: fmt.Sprintf("missing shard(s) %s of %d; every shard's report is needed: a merge of some shards is not the check's report",
-			list(missing), len(byIndex))}
+		return nil, &ShardError{Field: field, Msg: fmt.Sprintf("missing shard(s) %s of %d; every shard's report is needed: %s",
+			list(missing), count, whole)}
 	}
 	return ordered, nil
 }

@@ -32,7 +32,7 @@ func ParseReport(name string, data []byte) (RunReport, error) {
 	dec.DisallowUnknownFields()
 	var rep RunReport
 	if err := dec.Decode(&rep); err != nil {
-		return RunReport{}, &ShardError{File: name, Msg: "not a JSON report of ndissim check: " + jsonReason(err, data)}
+		return RunReport{}, &ShardError{File: name, Msg: "not a JSON report of ndissim check: " + JSONReason(err, data)}
 	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
 		return RunReport{}, &ShardError{File: name, Msg: "not a JSON report of ndissim check: more after the report; expected one JSON object"}
@@ -43,9 +43,9 @@ func ParseReport(name string, data []byte) (RunReport, error) {
 	return rep, nil
 }
 
-// jsonReason says where a JSON error is, as a line, when encoding/json
-// knows the offset.
-func jsonReason(err error, data []byte) string {
+// JSONReason says where a JSON error in data is, as a line, when
+// encoding/json knows the offset: what a report reader tells its user.
+func JSONReason(err error, data []byte) string {
 	var se *json.SyntaxError
 	var te *json.UnmarshalTypeError
 	switch {
