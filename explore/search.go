@@ -41,6 +41,21 @@ type Options struct {
 	// Replay expands every state by replaying its path from the start,
 	// even when the design can be copied (to compare the two ways).
 	Replay bool
+	// Progress, when set, is called after every batch of expansions with
+	// how far the search has got, on the search's own goroutine: it must
+	// return quickly. What it is told is the same for any number of
+	// workers; when it is called depends on nothing else either.
+	Progress func(Progress)
+}
+
+// Progress is how far a search has got, as SPIN's and TLC's periodic lines
+// say it.
+type Progress struct {
+	Level       int   // the level being expanded: paths of this many moves
+	States      int   // stored so far
+	Transitions int64 // made so far
+	Queue       int   // stored and not yet expanded
+	Rules       int   // rules broken so far
 }
 
 // DefaultOptions are the bounds of `ndissim explore` when none is given.
@@ -440,11 +455,21 @@ func (x *search) run(ctx context.Context) (levels int, stopped string) {
 			if x.fault != nil {
 				return level, "fault"
 			}
+			x.progress(level, len(ids)-min(b+batchSize, len(ids)), hi)
 			if x.full {
 				return level, "max-states"
 			}
 		}
 		lo = hi
+	}
+}
+
+// progress tells Options.Progress how far the search has got: left of
+// the level's states to expand, and the next level, from hi on.
+func (x *search) progress(level, left, hi int) {
+	if x.opt.Progress != nil {
+		x.opt.Progress(Progress{Level: level, States: len(x.parent), Transitions: x.transitions,
+			Queue: left + len(x.parent) - hi, Rules: len(x.order)})
 	}
 }
 

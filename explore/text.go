@@ -132,6 +132,12 @@ func (r *Report) WriteTime(w io.Writer) {
 }
 
 // grouped writes n with thousands separators.
+// String is a progress line's counts: "depth 17, 1,234,567 states, ...".
+func (p Progress) String() string {
+	return fmt.Sprintf("depth %d, %s states, %s transitions, %s left to expand, %d rule(s) broken",
+		p.Level, grouped(int64(p.States)), grouped(p.Transitions), grouped(int64(p.Queue)), p.Rules)
+}
+
 func grouped(n int64) string {
 	s := fmt.Sprint(n)
 	if n < 0 {

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -19,6 +21,7 @@ type exploreFlags struct {
 	shard, out                           string
 	designs                              []string
 	noDedup, noLiveness, json, noTime    bool
+	noProgress                           bool
 }
 
 func newExplore() *cobra.Command {
@@ -57,6 +60,7 @@ explains the bounds.`,
 	fl.BoolVar(&f.noLiveness, "no-liveness", false, "skip the check for pended operations that can never complete")
 	fl.BoolVar(&f.json, "json", false, "print the reports as JSON")
 	fl.BoolVar(&f.noTime, "no-time", false, "leave out the time, so that two runs print the same bytes")
+	fl.BoolVar(&f.noProgress, "no-progress", false, "no progress lines on stderr (one every 10 s of a long exploration)")
 	return cmd
 }
 
@@ -95,6 +99,9 @@ func runExplore(cmd *cobra.Command, args []string, f exploreFlags) error {
 	}
 	var reports []explore.Report
 	for _, d := range designs {
+		if !f.noProgress {
+			opt.Progress = progressLines(cmd.ErrOrStderr(), d.Name)
+		}
 		rep, err := explore.Explore(cmd.Context(), d, opt)
 		if err != nil {
 			return inputError{err}
@@ -143,4 +150,23 @@ func exploreVerdict(cmd *cobra.Command, reports []explore.Report) error {
 		return interruptedError{}
 	}
 	return nil
+}
+
+// exploreProgressEvery is how often a long exploration says how far it has
+// got (a variable for the tests).
+var exploreProgressEvery = 10 * time.Second
+
+// progressLines prints a line to w at most every exploreProgressEvery, as
+// SPIN and TLC do, so that a long exploration in a CI log is not silent.
+func progressLines(w io.Writer, design string) func(explore.Progress) {
+	start := time.Now()
+	last := start
+	return func(p explore.Progress) {
+		now := time.Now()
+		if now.Sub(last) < exploreProgressEvery {
+			return
+		}
+		last = now
+		fmt.Fprintf(w, "explore %s: %s, %.0f s\n", design, p, now.Sub(start).Seconds())
+	}
 }

@@ -60,3 +60,20 @@ func TestMergeExploreRefusals(t *testing.T) {
 	require.Equal(t, exitInput, code)
 	require.Contains(t, errs, "bad.json: not a JSON report of ndissim explore: line 2")
 }
+
+// A long exploration prints progress lines on stderr (here: at every
+// batch), and none with --no-progress; stdout is the same either way.
+func TestExploreProgressLines(t *testing.T) {
+	every := exploreProgressEvery
+	exploreProgressEvery = 0
+	t.Cleanup(func() { exploreProgressEvery = every })
+	args := []string{"explore", "--depth", "4", "--no-time", "--out", t.TempDir()}
+	code, out, errs := ndissim(t, args...)
+	require.Equal(t, exitOK, code, errs)
+	require.Contains(t, errs, "explore default: depth 0, ")
+	require.Contains(t, errs, " left to expand, 0 rule(s) broken, ")
+	code, quiet, errs := ndissim(t, append(args, "--no-progress")...)
+	require.Equal(t, exitOK, code, errs)
+	require.Empty(t, errs)
+	require.Equal(t, out, quiet)
+}
