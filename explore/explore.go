@@ -14,22 +14,26 @@ import (
 // Report is one exploration. Everything but Elapsed is the same for the
 // same design, bounds and shard, whatever the number of workers.
 type Report struct {
-	Design      string        `json:"design"`
-	Bounds      Bounds        `json:"bounds"`
-	Shard       string        `json:"shard,omitempty"`
-	States      int           `json:"states"`
-	Transitions int64         `json:"transitions"`
-	Depth       int           `json:"depth_reached"`
-	Complete    bool          `json:"complete"`
-	Stopped     string        `json:"stopped,omitempty"` // depth, max-states, interrupted
-	Frontier    int           `json:"frontier"`          // states stored but not expanded
-	Identity    string        `json:"identity"`
-	Collision   float64       `json:"collision_probability"`
-	Truncated   int           `json:"truncated_states,omitempty"`
-	Deadlocks   int           `json:"deadlocks,omitempty"`
-	Findings    []Found       `json:"findings"`
-	Lassos      []Lasso       `json:"lassos,omitempty"`
-	Coverage    *sim.Coverage `json:"coverage"`
+	Design      string  `json:"design"`
+	Bounds      Bounds  `json:"bounds"`
+	Shard       string  `json:"shard,omitempty"`
+	States      int     `json:"states"`
+	Transitions int64   `json:"transitions"`
+	Depth       int     `json:"depth_reached"`
+	Complete    bool    `json:"complete"`
+	Stopped     string  `json:"stopped,omitempty"` // depth, max-states, interrupted
+	Frontier    int     `json:"frontier"`          // states stored but not expanded
+	Identity    string  `json:"identity"`
+	Collision   float64 `json:"collision_probability"`
+	Truncated   int     `json:"truncated_states,omitempty"`
+	Deadlocks   int     `json:"deadlocks,omitempty"`
+	Findings    []Found `json:"findings"`
+	Lassos      []Lasso `json:"lassos,omitempty"`
+	// Undecided counts, in a shard, the states whose pended operation
+	// only other shards' states could complete: the liveness check
+	// cannot decide them (docs/explore.md, "Shards"). Merged: the sum.
+	Undecided int           `json:"liveness_undecided,omitempty"`
+	Coverage  *sim.Coverage `json:"coverage"`
 	// ShardInfo is what `ndissim merge` needs of a shard: set when the
 	// exploration is a shard.
 	ShardInfo *ShardInfo `json:"shard_info,omitempty"`
@@ -119,6 +123,7 @@ func Explore(ctx context.Context, d sim.Design, opt Options) (Report, error) {
 	rep.Findings = x.findings(ctx)
 	if opt.Liveness && !opt.NoDedup {
 		rep.Lassos = x.lassos()
+		rep.Undecided = x.undecided()
 	}
 	rep.Elapsed = time.Since(start)
 	return rep, nil

@@ -40,7 +40,7 @@ const maxTurns = 4 * sim.PendedBound
 // lassos finds the first doomed state breadth-first (so the prefix is a
 // shortest one) and the cycle it falls into.
 func (x *search) lassos() []Lasso {
-	doomed := x.doomed()
+	doomed := x.doomed(nil)
 	for id := range doomed {
 		if !doomed[id] {
 			continue
@@ -50,14 +50,35 @@ func (x *search) lassos() []Lasso {
 	return nil
 }
 
+// undecided counts, in a shard, the states owing an operation that are
+// doomed unless a state of the split level the shard leaves to the others
+// completes it: the shard cannot tell, since it never expands them.
+func (x *search) undecided() int {
+	if !x.opt.Shard.Sharded() || x.top.Level < 0 {
+		return 0
+	}
+	lo, n, own := x.top.States-x.top.Width, x.opt.Shard.Count, x.opt.Shard.Index
+	others := func(id int) bool { return id >= lo && id < x.top.States && (id-lo)%n != own }
+	hopeful, pessimistic := x.doomed(nil), x.doomed(others)
+	count := 0
+	for id := range pessimistic {
+		if pessimistic[id] && !hopeful[id] && !others(id) {
+			count++
+		}
+	}
+	return count
+}
+
 // doomed marks the states that owe an operation and cannot reach one that
-// does not, by a backward search from those that can.
-func (x *search) doomed() []bool {
+// does not, by a backward search from those that can. A state not
+// expanded counts as one that can, unless unknown says it is not known to.
+func (x *search) doomed(unknown func(id int) bool) []bool {
 	n := len(x.parent)
 	good := make([]bool, n)
 	var queue []int32
 	for id := range n {
-		if x.owes[id] == 0 || !x.expanded[id] || x.leavesGraph(int32(id)) {
+		open := !x.expanded[id] && (unknown == nil || !unknown(id))
+		if x.owes[id] == 0 || open || x.leavesGraph(int32(id)) {
 			good[id] = true
 			queue = append(queue, int32(id))
 		}

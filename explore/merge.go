@@ -154,6 +154,7 @@ func mergeDesign(shards []ShardReports, i int) Report {
 		m.Complete = m.Complete && r.Complete
 		m.Stopped = worse(m.Stopped, r.Stopped)
 		m.Coverage.Merge(r.Coverage)
+		m.Undecided += r.Undecided
 	}
 	m.Findings = shortestFindings(reports)
 	m.Lassos = shortestLasso(reports)

@@ -198,3 +198,23 @@ func TestMergeKeepsTheShortestTraces(t *testing.T) {
 	require.Len(t, merged[0].Lassos, 1)
 	assert.Equal(t, "z", merged[0].Lassos[0].Trace)
 }
+
+// A shard says how many states it cannot decide the liveness of: those
+// whose pended operation only states it leaves to the other shards could
+// complete. The whole exploration has none, and a merge sums them.
+func TestShardsCountTheLivenessTheyCannotDecide(t *testing.T) {
+	d := lookup(t, "broken-pause-no-signal")
+	require.Zero(t, explore(t, d, brokenOptions()).Undecided)
+	shards := shardsOf(t, d, brokenOptions(), 3)
+	sum := 0
+	for _, s := range shards {
+		sum += s.Reports[0].Undecided
+	}
+	require.Positive(t, sum, "the test needs a shard that cannot decide some state")
+	merged, err := MergeShards(shards)
+	require.NoError(t, err)
+	require.Equal(t, sum, merged[0].Undecided)
+	var b strings.Builder
+	merged[0].Text(&b)
+	require.Contains(t, b.String(), fmt.Sprintf("liveness not decided for %d state(s)", sum))
+}

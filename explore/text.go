@@ -118,6 +118,10 @@ func (r *Report) lassoText(w io.Writer) {
 			fmt.Fprintf(w, "    trace: %s\n    replay: %s\n", l.Trace, l.Replay)
 		}
 	}
+	if r.Undecided > 0 {
+		fmt.Fprintf(w, "  liveness not decided for %s state(s): the operation they owe could only complete through states another shard expands; explore unsharded for the whole verdict\n",
+			grouped(int64(r.Undecided)))
+	}
 }
 
 // WriteTime adds the wall time and the rate, the part of the report that
