@@ -64,3 +64,20 @@ func TestFireAllocatesNothing(t *testing.T) {
 	})
 	require.Zero(t, allocs)
 }
+
+// next, which Can and Fire use, answers for every (state, event) pair as
+// the table does, and refuses what the lifecycle does not know.
+func TestNextIsTheTable(t *testing.T) {
+	for _, s := range States() {
+		for _, ev := range Events() {
+			want, wantOK := dst[edge{s, ev}]
+			got, ok := next(s, ev)
+			if ok != wantOK || got != want {
+				t.Errorf("next(%s, %s) = %s, %v; the table says %s, %v", s, ev, got, ok, want, wantOK)
+			}
+		}
+	}
+	if _, ok := next("Bound", Bind); ok {
+		t.Error("a state the lifecycle does not know accepts an event")
+	}
+}

@@ -204,7 +204,7 @@ func (m *Machine) State() State { return m.state }
 // Can reports whether ev is allowed in the current state, from the table
 // alone.
 func (m *Machine) Can(ev Event) bool {
-	_, ok := dst[edge{m.state, ev}]
+	_, ok := next(m.state, ev)
 	return ok
 }
 
@@ -217,11 +217,12 @@ func (m *Machine) Available() []Event { return slices.Clone(available[m.state]) 
 // leaves the state as it was.
 func (m *Machine) Fire(ev Event) error {
 	m.mustNotBeHeld("Fire")
-	if !m.Can(ev) {
+	to, ok := next(m.state, ev)
+	if !ok {
 		return &InvalidEventError{Event: ev, State: m.state}
 	}
 	if m.f == nil {
-		m.state = dst[edge{m.state, ev}]
+		m.state = to
 		return nil
 	}
 	// Background, never a caller's context: looplab derives the transition's

@@ -73,6 +73,54 @@ type edge struct {
 	ev   Event
 }
 
+// next answers Can and Fire for a machine made by New: the events a state
+// accepts and where each leads, found by the state's place (a string
+// switch) and a scan of its one or two edges, where the map dst hashes
+// both strings. The simulator asks at every move.
+func next(from State, ev Event) (State, bool) {
+	i := stateIndex(from)
+	if i < 0 {
+		return "", false
+	}
+	for _, t := range outOf[i] {
+		if t.Event == ev {
+			return t.To, true
+		}
+	}
+	return "", false
+}
+
+// outOf are the table's transitions by the place of their From in states.
+var outOf = func() [][]Transition {
+	out := make([][]Transition, len(states))
+	for _, t := range table {
+		i := stateIndex(t.From)
+		out[i] = append(out[i], t)
+	}
+	return out
+}()
+
+// stateIndex is s's place in states, or -1.
+func stateIndex(s State) int {
+	switch s {
+	case Unbound:
+		return 0
+	case Opening:
+		return 1
+	case Paused:
+		return 2
+	case Restarting:
+		return 3
+	case Running:
+		return 4
+	case Pausing:
+		return 5
+	case Closing:
+		return 6
+	}
+	return -1
+}
+
 var (
 	// dst answers Can without touching looplab, whose Can takes two locks.
 	dst = make(map[edge]State, len(table))
