@@ -153,13 +153,17 @@ func TestParseReportsNamesTheLine(t *testing.T) {
 }
 
 func FuzzParseReports(f *testing.F) {
-	opt := DefaultOptions()
-	opt.Depth, opt.Shard = 3, sim.Shard{Index: 0, Count: 2}
-	rep, err := Explore(context.Background(), designfile.Default(), opt)
-	if err != nil {
-		f.Fatal(err)
+	var shards [2][]Report
+	for i := range shards {
+		opt := DefaultOptions()
+		opt.Depth, opt.Shard = 4, sim.Shard{Index: i, Count: 2}
+		rep, err := Explore(context.Background(), designfile.Default(), opt)
+		if err != nil {
+			f.Fatal(err)
+		}
+		shards[i] = []Report{rep}
 	}
-	data, _ := json.Marshal([]Report{rep})
+	data, _ := json.Marshal(shards[0])
 	f.Add(data)
 	f.Add([]byte("[]"))
 	f.Fuzz(func(t *testing.T, data []byte) {
@@ -170,7 +174,9 @@ func FuzzParseReports(f *testing.F) {
 			}
 			return
 		}
-		// Whatever parses, a merge either joins or refuses it: never a panic.
+		// Whatever parses, a merge with the other shard joins or refuses
+		// it: never a panic.
+		_, _ = MergeShards([]ShardReports{{File: "f.json", Reports: reps}, {File: "g.json", Reports: shards[1]}})
 		_, _ = MergeShards([]ShardReports{{File: "f.json", Reports: reps}})
 	})
 }
