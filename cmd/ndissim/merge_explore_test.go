@@ -77,3 +77,17 @@ func TestExploreProgressLines(t *testing.T) {
 	require.Empty(t, errs)
 	require.Equal(t, out, quiet)
 }
+
+// A merge of explore's shards of which one was interrupted, with nothing
+// found, exits as the interrupted exploration would: 130, never 0.
+func TestMergeOfAnInterruptedExploreShard(t *testing.T) {
+	files := shardReports(t, 2, "explore", "--depth", "4", "--no-time", "--out", t.TempDir())
+	data, err := os.ReadFile(files[1])
+	require.NoError(t, err)
+	edited := strings.Replace(string(data), `"stopped": "depth"`, `"stopped": "interrupted"`, 1)
+	require.NotEqual(t, string(data), edited)
+	require.NoError(t, os.WriteFile(files[1], []byte(edited), 0o644))
+	code, out, errs := ndissim(t, append([]string{"merge"}, files...)...)
+	require.Equal(t, exitSIGINT, code, errs)
+	require.Contains(t, out, "interrupted")
+}
