@@ -38,8 +38,9 @@ merges states with the same fingerprint. It prints the distinct states,
 transitions and depth reached, and either the shortest trace per rule broken
 (replayed with ndissim replay, as check's) or that no rule broke in any state
 within the bounds; then pended operations that can never complete, as a prefix
-and a cycle, and which rules' preconditions were reached. docs/explore.md
-explains the bounds.`,
+and a cycle, and which rules' preconditions were reached. A long exploration
+prints a progress line on stderr every 10 s. The shards of --shard I/N join
+with ndissim merge. docs/explore.md explains the bounds.`,
 		RunE: func(cmd *cobra.Command, args []string) error { return runExplore(cmd, args, f) },
 	}
 	fl := cmd.Flags()
