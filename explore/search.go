@@ -118,6 +118,8 @@ type search struct {
 	// top is what a shard shares with the others: the levels down to the
 	// one where the shards split (top.Level -1 while they have not).
 	top Split
+	// preds are the edges inverted, built for the liveness check.
+	preds *preds
 }
 
 // catch turns a worker's panic into the search's error. The design's own
