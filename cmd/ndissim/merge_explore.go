@@ -13,17 +13,29 @@ import (
 )
 
 // exploreReports tells explore's reports (a JSON array) from check's (an
-// object); a merge joins one kind.
+// object); a merge joins one kind. A file that is neither (empty, say)
+// takes the others' kind, so that its parser names what is wrong with it.
 func exploreReports(files []rawFile) (bool, error) {
-	kind := func(data []byte) bool { return bytes.HasPrefix(bytes.TrimLeft(data, " \t\r\n"), []byte("[")) }
-	first := kind(files[0].data)
-	for _, f := range files[1:] {
-		if kind(f.data) != first {
-			return false, inputError{&sim.ShardError{File: f.file, Other: files[0].file,
-				Msg: fmt.Sprintf("%s, but %s is %s; a merge joins the shards of one command", kindName(!first), files[0].file, kindName(first))}}
+	kind := func(data []byte) byte {
+		if t := bytes.TrimLeft(data, " \t\r\n"); len(t) > 0 && (t[0] == '[' || t[0] == '{') {
+			return t[0]
+		}
+		return 0
+	}
+	var first *rawFile
+	for i := range files {
+		f := &files[i]
+		k := kind(f.data)
+		switch {
+		case k == 0:
+		case first == nil:
+			first = f
+		case k != kind(first.data):
+			return false, inputError{&sim.ShardError{File: f.file, Other: first.file,
+				Msg: fmt.Sprintf("%s, but %s is %s; a merge joins the shards of one command", kindName(k == '['), first.file, kindName(k != '['))}}
 		}
 	}
-	return first, nil
+	return first != nil && kind(first.data) == '[', nil
 }
 
 func kindName(explored bool) string {

@@ -54,6 +54,11 @@ func TestMergeExploreRefusals(t *testing.T) {
 	require.Equal(t, exitInput, code)
 	require.Contains(t, errs, "--sarif")
 	require.Contains(t, errs, "--strict: applies to check's reports")
+	empty := filepath.Join(out, "empty.json") // a shard that could not run
+	require.NoError(t, os.WriteFile(empty, nil, 0o644))
+	code, _, errs = ndissim(t, "merge", ex[0], empty)
+	require.Equal(t, exitInput, code)
+	require.Contains(t, errs, "empty.json: not a JSON report of ndissim explore: the file is empty")
 	bad := filepath.Join(out, "bad.json")
 	require.NoError(t, os.WriteFile(bad, []byte("[\n{\"design\": 1}]"), 0o644))
 	code, _, errs = ndissim(t, "merge", ex[0], bad)
